@@ -1,0 +1,73 @@
+"""Pick the live clone implementation: compiled unless told otherwise.
+
+``SKLEARN_SLEP017_NO_EXTENSIONS`` set to a non-empty value selects the pure
+Python reference. When the compiled module is missing (a build made with
+``SKLEARN_SLEP017_NO_EXTENSIONS=1``, or a broken install) the reference is
+used and a ``RuntimeWarning`` says so; ``sklearn_slep017.implementation()``
+always tells which one is live.
+"""
+
+import os
+import warnings
+from typing import TYPE_CHECKING
+
+from . import _clone_py
+
+NO_EXTENSIONS = bool(os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS"))
+
+if TYPE_CHECKING:
+    from . import _clone_py as _impl
+elif NO_EXTENSIONS:
+    _impl = _clone_py
+else:
+    try:
+        from . import _clone_c as _impl
+    except ImportError as exc:  # pragma: no cover - exercised by a pure build
+        warnings.warn(
+            "sklearn_slep017: the compiled clone is not available (%s); using "
+            "the pure-Python reference. Reinstall with a C compiler, or set "
+            "SKLEARN_SLEP017_NO_EXTENSIONS=1 to choose the reference." % exc,
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        _impl = _clone_py
+
+IMPLEMENTATIONS = {"python": _clone_py}
+if _impl is not _clone_py:
+    IMPLEMENTATIONS["cython"] = _impl
+
+clone = _impl.clone
+clone_parametrized = _impl.clone_parametrized
+get_param_names = _impl.get_param_names
+
+
+def implementation():
+    """Name the clone implementation that is live in this process.
+
+    Returns
+    -------
+    name : {"cython", "python"}
+        ``"cython"`` when the compiled module is in use, ``"python"`` when the
+        pure reference is (chosen with ``SKLEARN_SLEP017_NO_EXTENSIONS=1`` or
+        because the compiled module could not be imported).
+
+    Examples
+    --------
+    >>> import sklearn_slep017
+    >>> sklearn_slep017.implementation() in ("cython", "python")
+    True
+    """
+    return "python" if _impl is _clone_py else "cython"
+
+
+def get_implementation(name=None):
+    """Return the module implementing clone under ``name`` (default: the live one)."""
+    if name is None:
+        return _impl
+    try:
+        return IMPLEMENTATIONS[name]
+    except KeyError:
+        raise ValueError(
+            "Unknown or unavailable clone implementation %r; available: %s"
+            % (name, ", ".join(sorted(IMPLEMENTATIONS)))
+        ) from None

@@ -1,0 +1,335 @@
+"""Reference implementation of SLEP017's clone, in pure Python.
+
+It reads like upstream's ``sklearn/base.py`` on purpose: every behaviour of
+scikit-learn 1.9.1's ``clone`` is kept, including exception types and
+messages and the identity sanity check. The differences, each deliberate:
+
+* parameter names are introspected once per class (``get_param_names``),
+  not on every call;
+* values that ``copy.deepcopy`` returns unchanged (None, numbers, strings,
+  classes, functions ...) are returned without calling it;
+* upstream's own ``BaseEstimator.__sklearn_clone__`` is recognised as the
+  default and not re-entered, so a clone never bounces into upstream's
+  slower implementation;
+* ``_metadata_request`` is only carried over when the object really has one,
+  never when ``__getattr__`` invents it (upstream 1.9 recurses forever on a
+  ``unittest.mock.MagicMock`` parameter that way: scikit-learn issue 34477).
+
+The compiled module ``_clone_c`` has the same names and behaviour.
+"""
+
+import copy
+import inspect
+import types
+import weakref
+
+from . import _compat
+
+__all__ = ["clone", "clone_parametrized", "get_param_names", "sklearn_clone"]
+
+# Exact types for which ``copy.deepcopy`` returns its argument unchanged and
+# which cannot carry ``__sklearn_clone__`` or ``get_params``, so that upstream's
+# clone(x, safe=False) is ``x`` itself. Classes are handled separately.
+_ATOMIC_TYPES = frozenset(
+    {
+        type(None),
+        type(Ellipsis),
+        type(NotImplemented),
+        bool,
+        int,
+        float,
+        complex,
+        str,
+        bytes,
+        range,
+        types.BuiltinFunctionType,
+        types.CodeType,
+        property,
+        weakref.ref,
+    }
+)
+_CONTAINER_TYPES = (list, tuple, set, frozenset)
+
+# cls -> (the __init__ introspected, tuple of names). Weak keys: classes made
+# on the fly (tests, factories) must still be collectable.
+_PARAM_NAMES_CACHE = weakref.WeakKeyDictionary()
+
+
+def get_param_names(cls):
+    """Get the constructor parameter names of an estimator class, cached.
+
+    The same result as upstream's ``BaseEstimator._get_param_names``: the
+    names of ``cls.__init__``'s parameters, sorted, without ``self`` and
+    ``**kwargs``. The signature is introspected once per class and again only
+    when the class's ``__init__`` is replaced.
+
+    Parameters
+    ----------
+    cls : type
+        The estimator class.
+
+    Returns
+    -------
+    names : list of str
+        A new list on every call, so callers may modify it.
+
+    Raises
+    ------
+    RuntimeError
+        If ``__init__`` takes ``*args``, with upstream's message.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn_slep017._clone_py import get_param_names
+    >>> get_param_names(Ridge)[:3]
+    ['alpha', 'copy_X', 'fit_intercept']
+    """
+    init = cls.__init__
+    cached = _PARAM_NAMES_CACHE.get(cls)
+    if cached is not None and cached[0] is init:
+        return list(cached[1])
+    names = _introspect_param_names(cls, init)
+    try:
+        _PARAM_NAMES_CACHE[cls] = (init, tuple(names))
+    except TypeError:  # a class that cannot be weakly referenced: no cache
+        pass
+    return names
+
+
+def _introspect_param_names(cls, init):
+    # Upstream's BaseEstimator._get_param_names, body for body.
+    if init is object.__init__:
+        return []
+    init_signature = inspect.signature(init)
+    parameters = [
+        p
+        for p in init_signature.parameters.values()
+        if p.name != "self" and p.kind != p.VAR_KEYWORD
+    ]
+    for p in parameters:
+        if p.kind == p.VAR_POSITIONAL:
+            raise RuntimeError(
+                "scikit-learn estimators should always "
+                "specify their parameters in the signature"
+                " of their __init__ (no varargs)."
+                " %s with constructor %s doesn't "
+                " follow this convention." % (cls, init_signature)
+            )
+    return sorted([p.name for p in parameters])
+
+
+def _is_default_sklearn_clone(estimator, method):
+    # A bound ``BaseEstimator.__sklearn_clone__``, upstream's or ours.
+    func = getattr(method, "__func__", None)
+    return func in _DEFAULT_SKLEARN_CLONE_FUNCS and method.__self__ is estimator
+
+
+def clone(estimator, *, safe=True):
+    """Construct a new unfitted estimator with the same parameters.
+
+    Clone does a deep copy of the model in an estimator without actually
+    copying attached data. It returns a new estimator with the same
+    parameters that has not been fitted on any data.
+
+    Following SLEP017, an object that implements ``__sklearn_clone__`` (and
+    is not a class) clones itself; everything else goes to
+    :func:`clone_parametrized`.
+
+    Parameters
+    ----------
+    estimator : {list, tuple, set} of estimator instance or a single \
+            estimator instance
+        The estimator or group of estimators to be cloned.
+    safe : bool, default=True
+        If safe is False, clone will fall back to a deep copy on objects
+        that are not estimators. Ignored if ``estimator.__sklearn_clone__``
+        exists.
+
+    Returns
+    -------
+    estimator : object
+        The deep copy of the input, an estimator if input is an estimator.
+
+    See Also
+    --------
+    clone_parametrized : The default implementation, without delegation.
+
+    Notes
+    -----
+    If the estimator's ``random_state`` parameter is an integer (or if the
+    estimator doesn't have a ``random_state`` parameter), an *exact clone* is
+    returned: the clone and the original estimator will give the exact same
+    results. Otherwise, a *statistical clone* is returned: the clone might
+    return different results from the original estimator.
+
+    Examples
+    --------
+    >>> from sklearn_slep017 import clone
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = [[-1, 0], [0, 1], [0, -1], [1, 0]]
+    >>> y = [0, 0, 1, 1]
+    >>> classifier = LogisticRegression().fit(X, y)
+    >>> cloned_classifier = clone(classifier)
+    >>> hasattr(classifier, "classes_")
+    True
+    >>> hasattr(cloned_classifier, "classes_")
+    False
+    >>> classifier is cloned_classifier
+    False
+    """
+    if type(estimator) in _ATOMIC_TYPES and not safe:
+        return estimator
+    if hasattr(estimator, "__sklearn_clone__") and not inspect.isclass(estimator):
+        method = estimator.__sklearn_clone__
+        if _is_default_sklearn_clone(estimator, method):
+            return clone_parametrized(estimator)
+        return method()
+    return clone_parametrized(estimator, safe=safe)
+
+
+def clone_parametrized(estimator, *, safe=True):
+    """Clone an estimator from its parameters, ignoring ``__sklearn_clone__``.
+
+    This is the default implementation of :func:`clone`, factored out by
+    SLEP017 so that an estimator's ``__sklearn_clone__`` can extend it
+    (``BaseEstimator.__sklearn_clone__`` calls it). Containers (``list``,
+    ``tuple``, ``set``, ``frozenset`` and the values of an exact ``dict``)
+    are cloned element by element; an estimator is rebuilt by calling its
+    class with its cloned ``get_params(deep=False)``; anything else is
+    deep-copied when ``safe`` is False.
+
+    Parameters
+    ----------
+    estimator : {list, tuple, set, frozenset, dict} of estimator instance or \
+            a single estimator instance
+        The estimator or group of estimators to be cloned.
+    safe : bool, default=True
+        If safe is False, fall back to a deep copy on objects that are not
+        estimators.
+
+    Returns
+    -------
+    estimator : object
+        The new, unfitted estimator (or container, or deep copy).
+
+    Raises
+    ------
+    TypeError
+        If ``safe`` is True and ``estimator`` is a class, or an object with
+        no ``get_params`` method.
+    RuntimeError
+        If the constructor does not store a parameter unchanged: the clone's
+        ``get_params(deep=False)`` must return the very objects passed in.
+
+    See Also
+    --------
+    clone : Delegates to ``__sklearn_clone__`` when the object has one.
+
+    Examples
+    --------
+    >>> from sklearn_slep017 import clone_parametrized
+    >>> from sklearn.linear_model import Ridge
+    >>> clone_parametrized(Ridge(alpha=3.0))
+    Ridge(alpha=3.0)
+    """
+    estimator_type = type(estimator)
+    if estimator_type is dict:
+        return {k: clone(v, safe=safe) for k, v in estimator.items()}
+    elif estimator_type in _CONTAINER_TYPES:
+        return estimator_type([clone(e, safe=safe) for e in estimator])
+    elif not hasattr(estimator, "get_params") or isinstance(estimator, type):
+        if not safe:
+            return copy.deepcopy(estimator)
+        else:
+            raise _not_an_estimator_error(estimator)
+
+    klass = estimator.__class__
+    new_object_params = estimator.get_params(deep=False)
+    for name, param in new_object_params.items():
+        new_object_params[name] = clone(param, safe=False)
+
+    new_object = klass(**new_object_params)
+    _carry_metadata_request(estimator, new_object, clone)
+
+    params_set = new_object.get_params(deep=False)
+
+    if _compat.HAS_CALLBACKS and hasattr(estimator, "_skl_callbacks"):
+        # Callbacks are designed to be shared by every clone of an estimator.
+        new_object._skl_callbacks = estimator._skl_callbacks
+
+    # quick sanity check of the parameters of the clone
+    for name in new_object_params:
+        param1 = new_object_params[name]
+        param2 = params_set[name]
+        if param1 is not param2:
+            raise _modified_parameter_error(estimator, name)
+
+    # _sklearn_output_config is used by `set_output` to configure the output
+    # container of an estimator.
+    if _compat.HAS_OUTPUT_CONFIG and hasattr(estimator, "_sklearn_output_config"):
+        new_object._sklearn_output_config = copy.deepcopy(
+            estimator._sklearn_output_config
+        )
+    return new_object
+
+
+def _carry_metadata_request(estimator, new_object, clone):
+    # Shared by both implementations, each passing its own ``clone``.
+    if _compat.METADATA_REQUEST_COPY is None:
+        return
+    try:
+        # The class's own attribute lookup, without the ``__getattr__``
+        # fallback: an object that invents attributes (a mock) must not hand
+        # us an endless chain of invented metadata requests.
+        metadata_request = type(estimator).__getattribute__(
+            estimator, "_metadata_request"
+        )
+        if _compat.METADATA_REQUEST_COPY == "clone":
+            new_object._metadata_request = clone(metadata_request)
+        else:
+            new_object._metadata_request = copy.deepcopy(metadata_request)
+    except AttributeError:
+        pass
+
+
+def _not_an_estimator_error(estimator):
+    # Upstream's messages, shared by both implementations.
+    if isinstance(estimator, type):
+        return TypeError(
+            "Cannot clone object. "
+            "You should provide an instance of "
+            "scikit-learn estimator instead of a class."
+        )
+    return TypeError(
+        "Cannot clone object '%s' (type %s): "
+        "it does not seem to be a scikit-learn "
+        "estimator as it does not implement a "
+        "'get_params' method." % (repr(estimator), type(estimator))
+    )
+
+
+def _modified_parameter_error(estimator, name):
+    return RuntimeError(
+        "Cannot clone object %s, as the constructor "
+        "either does not set or modifies parameter %s" % (estimator, name)
+    )
+
+
+def sklearn_clone(self):
+    """Clone this estimator with the default implementation.
+
+    ``BaseEstimator.__sklearn_clone__`` as SLEP017 defines it: subclasses
+    extend it with ``super().__sklearn_clone__()``.
+
+    Returns
+    -------
+    estimator : object
+        ``clone_parametrized(self)``.
+    """
+    return clone_parametrized(self)
+
+
+_DEFAULT_SKLEARN_CLONE_FUNCS = _compat.DEFAULT_SKLEARN_CLONE_FUNCS
+_DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
+_compat.DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)

@@ -1,0 +1,43 @@
+"""Facts about the installed scikit-learn that change how a faithful clone behaves.
+
+Everything here is read, never written: importing this module leaves
+scikit-learn exactly as it was.
+"""
+
+import sklearn
+import sklearn.base
+from sklearn.utils import _metadata_requests
+
+from ._version_range import parse_version
+
+SKLEARN_VERSION = parse_version(sklearn.__version__)
+
+# The originals, captured before anyone (``enable()`` included) replaces them.
+# ``enable()`` reads them to restore; the clone paths read them to recognise
+# upstream's own default implementations as equivalent to ours.
+UPSTREAM_CLONE = sklearn.base.clone
+UPSTREAM_CLONE_PARAMETRIZED = getattr(sklearn.base, "_clone_parametrized", None)
+UPSTREAM_BASE_ESTIMATOR = sklearn.base.BaseEstimator
+UPSTREAM_GET_PARAM_NAMES = UPSTREAM_BASE_ESTIMATOR.__dict__["_get_param_names"]
+UPSTREAM_SKLEARN_CLONE = UPSTREAM_BASE_ESTIMATOR.__dict__.get("__sklearn_clone__")
+UPSTREAM_GET_PARAMS = UPSTREAM_BASE_ESTIMATOR.__dict__["get_params"]
+
+# Functions that mean "the default implementation" wherever they are found on
+# a class: upstream's, and each of our implementations' (they register
+# themselves on import). Read on every clone, so kept as mutable sets.
+DEFAULT_SKLEARN_CLONE_FUNCS = {UPSTREAM_SKLEARN_CLONE} - {None}
+DEFAULT_GET_PARAM_NAMES_FUNCS = {UPSTREAM_GET_PARAM_NAMES.__func__}
+
+# How ``_metadata_request`` travels to the clone: not at all before 1.3,
+# ``copy.deepcopy`` in 1.3-1.8, ``clone`` in 1.9 (whose request objects
+# implement ``__sklearn_clone__`` and keep ``owner`` by reference).
+if not hasattr(_metadata_requests, "MetadataRequest"):
+    METADATA_REQUEST_COPY = None
+elif hasattr(_metadata_requests.MetadataRequest, "__sklearn_clone__"):
+    METADATA_REQUEST_COPY = "clone"
+else:
+    METADATA_REQUEST_COPY = "deepcopy"
+
+# ``set_output`` (and ``_sklearn_output_config``) arrived in 1.2, callbacks in 1.9.
+HAS_OUTPUT_CONFIG = SKLEARN_VERSION >= (1, 2)
+HAS_CALLBACKS = SKLEARN_VERSION >= (1, 9)

@@ -1,0 +1,64 @@
+"""scikit-learn's ``sklearn.base``, with SLEP017's clone on every supported release.
+
+Everything the installed ``sklearn.base`` exports is here unchanged, except:
+
+* :func:`clone` and :func:`clone_parametrized` are this package's (live
+  implementation), so ``__sklearn_clone__`` is honoured on 1.1.3-1.2.x too;
+* :class:`BaseEstimator` is a subclass of scikit-learn's whose
+  ``__sklearn_clone__`` is the SLEP017 default and whose ``_get_param_names``
+  is cached per class.
+
+Examples
+--------
+>>> from sklearn_slep017.base import BaseEstimator, clone
+>>> class Wrapper(BaseEstimator):
+...     def __init__(self, width=3):
+...         self.width = width
+...     def __sklearn_clone__(self):
+...         new = super().__sklearn_clone__()
+...         new.search_space_ = getattr(self, "search_space_", None)
+...         return new
+>>> w = Wrapper(width=5)
+>>> w.search_space_ = {"width": [3, 5]}
+>>> clone(w).search_space_
+{'width': [3, 5]}
+"""
+
+import sklearn.base as _upstream
+
+from ._clone import _impl, clone, clone_parametrized
+
+globals().update(
+    {
+        name: value
+        for name, value in vars(_upstream).items()
+        if not name.startswith("__") and name not in ("clone", "BaseEstimator")
+    }
+)
+
+
+class BaseEstimator(_upstream.BaseEstimator):
+    """scikit-learn's ``BaseEstimator`` with the SLEP017 clone protocol.
+
+    Behaves as ``sklearn.base.BaseEstimator`` of the installed release, and
+    adds (or replaces) two methods: ``__sklearn_clone__``, the default clone
+    that subclasses extend with ``super().__sklearn_clone__()``, and a
+    ``_get_param_names`` that introspects ``__init__`` once per class.
+
+    Examples
+    --------
+    >>> from sklearn_slep017.base import BaseEstimator
+    >>> class MyEstimator(BaseEstimator):
+    ...     def __init__(self, *, param=1):
+    ...         self.param = param
+    >>> MyEstimator(param=2).get_params()
+    {'param': 2}
+    """
+
+    _get_param_names = classmethod(_impl.get_param_names)
+    __sklearn_clone__ = _impl.sklearn_clone
+
+
+_clone_parametrized = clone_parametrized
+
+__all__ = sorted(name for name in globals() if not name.startswith("_"))
