@@ -14,10 +14,6 @@ from ._clone_py import get_param_names
 
 _MISSING = object()
 
-# The metadata / output / callback attributes clone probes for: where a class
-# defines none of them, a look in the instance dict answers the probe.
-PROBED_ATTRIBUTES = ("_metadata_request", "_sklearn_output_config", "_skl_callbacks")
-
 
 def _lookup(cls, name, after=None):
     # The class attribute ``name`` as ``super()`` from ``after`` would find it.
@@ -28,6 +24,11 @@ def _lookup(cls, name, after=None):
         if name in klass.__dict__:
             return klass.__dict__[name]
     return _MISSING
+
+
+def defined_on_class(cls, name):
+    """Whether ``name`` is an attribute of ``cls`` or one of its bases."""
+    return _lookup(cls, name) is not _MISSING
 
 
 _COMPOSITION = None
@@ -89,15 +90,15 @@ def class_facts(cls):
     Returns
     -------
     facts : tuple
-        ``(params_fast, clone_default, names, probed, has_dict)``:
-        ``params_fast`` is True when ``clone_parametrized`` may read the
-        parameters straight from the instance (generic attribute access,
-        default ``get_params(deep=False)`` and ``_get_param_names``);
-        ``clone_default`` is True when ``clone`` would land in the default
-        ``__sklearn_clone__`` (or the class has none); ``names`` is the tuple
-        of parameter names (None when unknown); ``probed`` holds, for each of
-        :data:`PROBED_ATTRIBUTES`, whether the class itself defines it;
-        ``has_dict`` whether instances have a ``__dict__``.
+        ``(params_fast, clone_default, names, own_sklearn_clone,
+        own_get_params_private)``: ``params_fast`` is True when
+        ``clone_parametrized`` may read the parameters straight from the
+        instance (generic attribute access, default ``get_params(deep=False)``
+        and ``_get_param_names``); ``clone_default`` is True when ``clone``
+        would land in the default ``__sklearn_clone__`` (or the class has
+        none); ``names`` is the tuple of parameter names (None when unknown);
+        the last two say whether the class defines ``__sklearn_clone__`` and
+        ``_get_params``, which an instance attribute could then shadow.
     """
     generic = (
         _lookup(cls, "__getattribute__") is object.__dict__["__getattribute__"]
@@ -124,5 +125,10 @@ def class_facts(cls):
             names = None  # the general path raises it, at the right moment
         else:
             params_fast = True
-    probed = tuple(_lookup(cls, name) is not _MISSING for name in PROBED_ATTRIBUTES)
-    return params_fast, clone_default and generic, names, probed, cls.__dictoffset__ != 0
+    return (
+        params_fast,
+        clone_default and generic,
+        names,
+        sklearn_clone is not _MISSING,
+        defined_on_class(cls, "_get_params"),
+    )

@@ -18,7 +18,12 @@ import types
 import weakref
 
 from cpython.dict cimport PyDict_Copy, PyDict_GetItem, PyDict_Next, PyDict_SetItem
+from cpython.exc cimport PyErr_Clear, PyErr_ExceptionMatches
+from cpython.long cimport PyLong_FromVoidPtr
+from cpython.method cimport PyMethod_Check, PyMethod_GET_SELF
 from cpython.object cimport PyObject, PyObject_Call
+from cpython.ref cimport Py_DECREF, Py_XDECREF
+from cpython.weakref cimport PyWeakref_GET_OBJECT
 
 from . import _class_facts, _clone_py, _compat
 
@@ -27,7 +32,6 @@ __all__ = ["clone", "clone_parametrized", "get_param_names", "sklearn_clone"]
 
 cdef extern from "Python.h":
     object PyObject_GenericGetDict(object obj, void* context)
-    int Py_EnterRecursiveCall(const char* where) except -1
     void Py_LeaveRecursiveCall()
 
 
@@ -52,8 +56,79 @@ cdef extern from *:
         return tp->tp_version_tag;
     #endif
     }
+
+    /* hasattr()-like look-up that does not raise on a miss:
+       1 found (new reference in *result), 0 missing, -1 error. */
+    static int slep017_lookup(PyObject *obj, PyObject *name, PyObject **result) {
+    #if PY_VERSION_HEX >= 0x030D0000
+        return PyObject_GetOptionalAttr(obj, name, result);
+    #else
+        return _PyObject_LookupAttr(obj, name, result);
+    #endif
+    }
+
+    /* 1 when obj.name is the class's own function, not hidden by an
+       instance attribute; 0 otherwise (errors cleared: the general path
+       meets them again). Never materialises the instance __dict__. */
+    static int slep017_method_is_class_own(PyObject *obj, PyObject *name) {
+    #if PY_VERSION_HEX < 0x030D0000
+        PyObject *method = NULL;
+        int unbound = _PyObject_GetMethod(obj, name, &method);
+        if (method == NULL) {
+            PyErr_Clear();
+            return 0;
+        }
+        Py_DECREF(method);
+        return unbound;
+    #else
+        PyObject *dict = PyObject_GenericGetDict(obj, NULL);
+        PyObject *found;
+        if (dict == NULL) {
+            PyErr_Clear();
+            return 1;
+        }
+        found = PyDict_GetItemWithError(dict, name);
+        Py_DECREF(dict);
+        if (found == NULL && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        return found == NULL;
+    #endif
+    }
+
+    static int slep017_error_set(void) { return -1; }
+
+    /* Py_EnterRecursiveCall, plus a depth cap that protects the C stack:
+       before 3.12 the recursion limit counts Python frames, and a program
+       that raised it (sys.setrecursionlimit(10**6)) would let our C
+       recursion overflow the stack. From 3.12 CPython caps C recursion
+       itself. */
+    #define SLEP017_MAX_C_DEPTH 10000
+    static int slep017_enter(void) {
+    #if PY_VERSION_HEX < 0x030B0000
+        PyThreadState *ts = PyThreadState_Get();
+        if (ts->recursion_depth > SLEP017_MAX_C_DEPTH) {
+            PyErr_SetString(PyExc_RecursionError,
+                            "maximum recursion depth exceeded while cloning");
+            return -1;
+        }
+    #elif PY_VERSION_HEX < 0x030C0000
+        PyThreadState *ts = PyThreadState_Get();
+        if (ts->recursion_limit - ts->recursion_remaining > SLEP017_MAX_C_DEPTH) {
+            PyErr_SetString(PyExc_RecursionError,
+                            "maximum recursion depth exceeded while cloning");
+            return -1;
+        }
+    #endif
+        return Py_EnterRecursiveCall(" while cloning");
+    }
     """
     unsigned int slep017_version_tag(object type, object name)
+    int slep017_lookup(object obj, object name, PyObject** result)
+    int slep017_method_is_class_own(object obj, object name)
+    int slep017_error_set() except -1
+    int slep017_enter() except -1
 
 
 cdef frozenset _ATOMIC_TYPES = _clone_py._ATOMIC_TYPES
@@ -88,35 +163,6 @@ cdef object _PARAM_NAMES_CACHE = weakref.WeakKeyDictionary()
 
 
 def get_param_names(cls):
-    """Get the constructor parameter names of an estimator class, cached.
-
-    The same result as upstream's ``BaseEstimator._get_param_names``: the
-    names of ``cls.__init__``'s parameters, sorted, without ``self`` and
-    ``**kwargs``. The signature is introspected once per class and again only
-    when the class's ``__init__`` is replaced.
-
-    Parameters
-    ----------
-    cls : type
-        The estimator class.
-
-    Returns
-    -------
-    names : list of str
-        A new list on every call, so callers may modify it.
-
-    Raises
-    ------
-    RuntimeError
-        If ``__init__`` takes ``*args``, with upstream's message.
-
-    Examples
-    --------
-    >>> from sklearn.linear_model import Ridge
-    >>> from sklearn_slep017._clone_c import get_param_names
-    >>> get_param_names(Ridge)[:3]
-    ['alpha', 'copy_X', 'fit_intercept']
-    """
     init = cls.__init__
     cached = _PARAM_NAMES_CACHE.get(cls)
     if cached is not None and (<tuple>cached)[0] is init:
@@ -139,10 +185,8 @@ cdef class _Facts:
     cdef unsigned int tag
     cdef bint params_fast
     cdef bint clone_default
-    cdef bint has_dict
-    cdef bint class_metadata
-    cdef bint class_output
-    cdef bint class_callbacks
+    cdef bint own_sklearn_clone
+    cdef bint own_get_params_private
     cdef tuple names
 
 
@@ -167,14 +211,16 @@ cdef _Facts _facts_for(type cls):
     cdef _Facts facts
     if tag == 0:
         return None
-    key = id(cls)
+    key = PyLong_FromVoidPtr(<void*>cls)
     cdef PyObject* found = PyDict_GetItem(_FACTS, key)
     if found is not NULL:
         facts = <_Facts>found
-        if facts.tag == tag and facts.cls_ref() is cls:
+        if facts.tag == tag and PyWeakref_GET_OBJECT(facts.cls_ref) is <PyObject*>cls:
             return facts
     facts = _Facts.__new__(_Facts)
-    params_fast, clone_default, names, probed, has_dict = _class_facts_of(cls)
+    (
+        params_fast, clone_default, names, own_sklearn_clone, own_get_params_private
+    ) = _class_facts_of(cls)
     try:
         facts.cls_ref = weakref.ref(cls, _forget(key))
     except TypeError:
@@ -187,28 +233,42 @@ cdef _Facts _facts_for(type cls):
     facts.params_fast = params_fast
     facts.clone_default = clone_default
     facts.names = names
-    facts.class_metadata, facts.class_output, facts.class_callbacks = probed
-    facts.has_dict = has_dict
+    facts.own_sklearn_clone = own_sklearn_clone
+    facts.own_get_params_private = own_get_params_private
     _FACTS[key] = facts
     return facts
 
 
-cdef inline object _instance_dict(object obj, _Facts facts):
-    if not facts.has_dict:
-        return None
-    return PyObject_GenericGetDict(obj, NULL)
+cdef inline bint _shadowed(object obj, _Facts facts):
+    """Whether an instance attribute hides a method clone would call.
 
-
-cdef inline bint _shadows_methods(object d):
-    # An instance attribute hiding one of the methods clone would call.
-    if d is None or not (<dict>d):
-        return False
-    return (
-        PyDict_GetItem(d, _S_GET_PARAMS) is not NULL
-        or PyDict_GetItem(d, _S_GET_PARAM_NAMES) is not NULL
-        or PyDict_GetItem(d, _S_GET_PARAMS_PRIVATE) is not NULL
-        or PyDict_GetItem(d, _S_SKLEARN_CLONE) is not NULL
-    )
+    Asked without materialising the instance ``__dict__`` (CPython 3.11+
+    keeps attributes inline until someone asks for it).
+    """
+    cdef PyObject* found = NULL
+    cdef int status
+    if not slep017_method_is_class_own(obj, _S_GET_PARAMS):
+        return True
+    if facts.own_sklearn_clone:
+        if not slep017_method_is_class_own(obj, _S_SKLEARN_CLONE):
+            return True
+    elif slep017_lookup(obj, _S_SKLEARN_CLONE, &found) != 0:
+        Py_XDECREF(found)
+        PyErr_Clear()
+        return True
+    if facts.own_get_params_private and not slep017_method_is_class_own(
+        obj, _S_GET_PARAMS_PRIVATE
+    ):
+        return True
+    # A classmethod: it binds to the class unless the instance hides it.
+    status = slep017_lookup(obj, _S_GET_PARAM_NAMES, &found)
+    if status <= 0:
+        PyErr_Clear()  # the general path will raise it again, in its place
+        return True
+    cdef object cls = type(obj)
+    bound = <object>found
+    Py_DECREF(bound)  # <object> took its own reference
+    return not (PyMethod_Check(bound) and PyMethod_GET_SELF(bound) == <PyObject*>cls)
 
 
 # ---------------------------------------------------------------------------
@@ -270,7 +330,7 @@ cdef object _clone(object estimator, bint safe):
     if not safe and _is_atomic(estimator, t):
         return estimator
     if t is dict or t is list or t is tuple or t is set or t is frozenset:
-        Py_EnterRecursiveCall(" while cloning")
+        slep017_enter()
         try:
             return _clone_container(estimator, t, safe)
         finally:
@@ -282,14 +342,13 @@ cdef object _clone(object estimator, bint safe):
         raise _not_an_estimator_error(estimator)
     facts = _facts_for(t)
     if facts is not None and facts.params_fast and facts.clone_default:
-        d = _instance_dict(estimator, facts)
-        if not _shadows_methods(d):
-            Py_EnterRecursiveCall(" while cloning")
+        if not _shadowed(estimator, facts):
+            slep017_enter()
             try:
-                return _clone_fast(estimator, t, facts, d)
+                return _clone_fast(estimator, t, facts)
             finally:
                 Py_LeaveRecursiveCall()
-    Py_EnterRecursiveCall(" while cloning")
+    slep017_enter()
     try:
         if hasattr(estimator, "__sklearn_clone__"):
             method = estimator.__sklearn_clone__
@@ -313,9 +372,8 @@ cdef object _clone_parametrized(object estimator, bint safe):
     if not isinstance(estimator, type):
         facts = _facts_for(t)
         if facts is not None and facts.params_fast:
-            d = _instance_dict(estimator, facts)
-            if not _shadows_methods(d):
-                return _clone_fast(estimator, t, facts, d)
+            if not _shadowed(estimator, facts):
+                return _clone_fast(estimator, t, facts)
     if not hasattr(estimator, "get_params") or isinstance(estimator, type):
         if not safe:
             return _deepcopy(estimator)
@@ -348,60 +406,56 @@ cdef object _clone_parametrized(object estimator, bint safe):
 cdef object _ABSENT = object()
 
 
-cdef inline object _probe(object obj, object d, str name, bint on_class):
-    """``getattr(obj, name)``, or ``_ABSENT`` where ``hasattr`` is False."""
-    cdef PyObject* found
-    if on_class:
-        try:
-            return getattr(obj, name)
-        except AttributeError:
-            return _ABSENT
-    if d is None:
+cdef inline object _probe(object obj, str name):
+    """``getattr(obj, name)``, or ``_ABSENT`` where ``hasattr`` is False.
+
+    No AttributeError is raised and discarded on a miss, which is the
+    common case for all three probed attributes.
+    """
+    cdef PyObject* found = NULL
+    cdef int status = slep017_lookup(obj, name, &found)
+    if status < 0:
+        if not PyErr_ExceptionMatches(AttributeError):
+            slep017_error_set()  # propagate it, as hasattr() would
+        PyErr_Clear()
         return _ABSENT
-    found = PyDict_GetItem(d, name)
-    if found is NULL:
+    if status == 0:
         return _ABSENT
-    return <object>found
+    value = <object>found
+    Py_DECREF(value)
+    return value
 
 
-cdef object _clone_fast(object estimator, type t, _Facts facts, object d):
+cdef object _clone_fast(object estimator, type t, _Facts facts):
     """Default ``clone_parametrized`` of an instance of a fast class."""
     cdef tuple names = facts.names
     cdef Py_ssize_t n = len(names), i
     cdef list values = [None] * n
-    cdef list cloned = [None] * n
     cdef dict params = {}
     cdef object value
-    cdef object new_d
-    cdef _Facts new_facts
     # get_params(deep=False) first, all of it, as upstream does.
     for i in range(n):
         values[i] = getattr(estimator, <str>names[i])
     for i in range(n):
-        cloned[i] = _clone(values[i], False)
-        PyDict_SetItem(params, names[i], cloned[i])
+        PyDict_SetItem(params, names[i], _clone(values[i], False))
 
     new_object = PyObject_Call(t, _EMPTY, params)
 
     if _METADATA_MODE:
-        if facts.class_metadata:
-            _carry_metadata_request(estimator, new_object, clone)
-        else:
-            value = _probe(estimator, d, _S_METADATA, False)
-            if value is not _ABSENT:
-                try:
-                    if _METADATA_MODE == "clone":
-                        new_object._metadata_request = _clone(value, True)
-                    else:
-                        new_object._metadata_request = _deepcopy(value)
-                except AttributeError:
-                    pass
+        # Generic attribute access: the class's __getattribute__ is the one
+        # _carry_metadata_request would use.
+        value = _probe(estimator, _S_METADATA)
+        if value is not _ABSENT:
+            try:
+                if _METADATA_MODE == "clone":
+                    new_object._metadata_request = _clone(value, True)
+                else:
+                    new_object._metadata_request = _deepcopy(value)
+            except AttributeError:
+                pass
 
     # The clone's get_params(deep=False), again all of it before comparing.
-    new_type = type(new_object)
-    new_facts = facts if new_type is t else None
-    new_d = _instance_dict(new_object, facts) if new_facts is not None else None
-    if new_facts is not None and not _shadows_methods(new_d):
+    if type(new_object) is t and not _shadowed(new_object, facts):
         for i in range(n):
             values[i] = getattr(new_object, <str>names[i])
     else:
@@ -410,16 +464,16 @@ cdef object _clone_fast(object estimator, type t, _Facts facts, object d):
             values[i] = params_set[names[i]]
 
     if _HAS_CALLBACKS:
-        value = _probe(estimator, d, _S_CALLBACKS, facts.class_callbacks)
+        value = _probe(estimator, _S_CALLBACKS)
         if value is not _ABSENT:
             new_object._skl_callbacks = value
 
     for i in range(n):
-        if values[i] is not cloned[i]:
+        if <PyObject*>values[i] != PyDict_GetItem(params, names[i]):
             raise _modified_parameter_error(estimator, names[i])
 
     if _HAS_OUTPUT_CONFIG:
-        value = _probe(estimator, d, _S_OUTPUT, facts.class_output)
+        value = _probe(estimator, _S_OUTPUT)
         if value is not _ABSENT:
             new_object._sklearn_output_config = _fast_deepcopy(value)
     return new_object
@@ -433,7 +487,7 @@ def clone(estimator, *, safe=True):
 
 
 def clone_parametrized(estimator, *, safe=True):
-    Py_EnterRecursiveCall(" while cloning")
+    slep017_enter()
     try:
         return _clone_parametrized(estimator, safe)
     finally:
@@ -448,6 +502,9 @@ def sklearn_clone(self):
 clone.__doc__ = _clone_py.clone.__doc__
 clone_parametrized.__doc__ = _clone_py.clone_parametrized.__doc__
 sklearn_clone.__doc__ = _clone_py.sklearn_clone.__doc__
+get_param_names.__doc__ = _clone_py.get_param_names.__doc__.replace(
+    "_clone_py", "_clone_c"
+)
 
 _DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
 _compat.DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)
