@@ -99,6 +99,25 @@ cdef extern from *:
 
     static int slep017_error_set(void) { return -1; }
 
+    /* The code object of the class's __init__ (borrowed), Py_None when it
+       is not a plain Python function. */
+    static PyObject *slep017_init_code(PyObject *type, PyObject *name) {
+        PyObject *init = _PyType_Lookup((PyTypeObject *)type, name);
+        if (init != NULL && PyFunction_Check(init)) {
+            return PyFunction_GET_CODE(init);
+        }
+        return Py_None;
+    }
+
+    /* A dict sized for n keys up front: no resizes while the kwargs fill. */
+    static PyObject *slep017_new_dict(Py_ssize_t n) {
+    #if PY_VERSION_HEX < 0x030D0000
+        return _PyDict_NewPresized(n);
+    #else
+        return PyDict_New();
+    #endif
+    }
+
     /* Py_EnterRecursiveCall, plus a depth cap that protects the C stack:
        before 3.12 the recursion limit counts Python frames, and a program
        that raised it (sys.setrecursionlimit(10**6)) would let our C
@@ -121,7 +140,8 @@ cdef extern from *:
             return -1;
         }
     #endif
-        return Py_EnterRecursiveCall(" while cloning");
+        /* Py_EnterRecursiveCall returns non-zero (not -1) on error. */
+        return Py_EnterRecursiveCall(" while cloning") ? -1 : 0;
     }
     """
     unsigned int slep017_version_tag(object type, object name)
@@ -129,6 +149,8 @@ cdef extern from *:
     int slep017_method_is_class_own(object obj, object name)
     int slep017_error_set() except -1
     int slep017_enter() except -1
+    PyObject* slep017_init_code(object type, object name)
+    dict slep017_new_dict(Py_ssize_t n)
 
 
 cdef frozenset _ATOMIC_TYPES = _clone_py._ATOMIC_TYPES
@@ -147,6 +169,7 @@ cdef bint _HAS_CALLBACKS = _compat.HAS_CALLBACKS
 cdef bint _HAS_OUTPUT_CONFIG = _compat.HAS_OUTPUT_CONFIG
 
 # Interned once: the names looked up on every node.
+cdef str _S_INIT = "__init__"
 cdef str _S_SKLEARN_CLONE = "__sklearn_clone__"
 cdef str _S_GET_PARAMS = "get_params"
 cdef str _S_GET_PARAM_NAMES = "_get_param_names"
@@ -164,12 +187,13 @@ cdef object _PARAM_NAMES_CACHE = weakref.WeakKeyDictionary()
 
 def get_param_names(cls):
     init = cls.__init__
+    code = getattr(init, "__code__", None)
     cached = _PARAM_NAMES_CACHE.get(cls)
-    if cached is not None and (<tuple>cached)[0] is init:
-        return list((<tuple>cached)[1])
+    if cached is not None and (<tuple>cached)[0] is init and (<tuple>cached)[1] is code:
+        return list((<tuple>cached)[2])
     names = _introspect_param_names(cls, init)
     try:
-        _PARAM_NAMES_CACHE[cls] = (init, tuple(names))
+        _PARAM_NAMES_CACHE[cls] = (init, code, tuple(names))
     except TypeError:
         pass
     return names
@@ -188,6 +212,7 @@ cdef class _Facts:
     cdef bint own_sklearn_clone
     cdef bint own_get_params_private
     cdef tuple names
+    cdef object init_code        # __init__.__code__ when facts were made
 
 
 cdef dict _FACTS = {}
@@ -215,7 +240,12 @@ cdef _Facts _facts_for(type cls):
     cdef PyObject* found = PyDict_GetItem(_FACTS, key)
     if found is not NULL:
         facts = <_Facts>found
-        if facts.tag == tag and PyWeakref_GET_OBJECT(facts.cls_ref) is <PyObject*>cls:
+        if (
+            facts.tag == tag
+            and PyWeakref_GET_OBJECT(facts.cls_ref) is <PyObject*>cls
+            # Editing __init__.__code__ in place does not touch the class.
+            and slep017_init_code(cls, _S_INIT) is <PyObject*>facts.init_code
+        ):
             return facts
     facts = _Facts.__new__(_Facts)
     (
@@ -233,6 +263,7 @@ cdef _Facts _facts_for(type cls):
     facts.params_fast = params_fast
     facts.clone_default = clone_default
     facts.names = names
+    facts.init_code = <object>slep017_init_code(cls, _S_INIT)
     facts.own_sklearn_clone = own_sklearn_clone
     facts.own_get_params_private = own_get_params_private
     _FACTS[key] = facts
@@ -431,7 +462,7 @@ cdef object _clone_fast(object estimator, type t, _Facts facts):
     cdef tuple names = facts.names
     cdef Py_ssize_t n = len(names), i
     cdef list values = [None] * n
-    cdef dict params = {}
+    cdef dict params = slep017_new_dict(n)
     cdef object value
     # get_params(deep=False) first, all of it, as upstream does.
     for i in range(n):

@@ -50,7 +50,7 @@ _ATOMIC_TYPES = frozenset(
 )
 _CONTAINER_TYPES = (list, tuple, set, frozenset)
 
-# cls -> (the __init__ introspected, tuple of names). Weak keys: classes made
+# cls -> (the __init__ introspected, its __code__, tuple of names). Weak keys: classes made
 # on the fly (tests, factories) must still be collectable.
 _PARAM_NAMES_CACHE = weakref.WeakKeyDictionary()
 
@@ -61,7 +61,7 @@ def get_param_names(cls):
     The same result as upstream's ``BaseEstimator._get_param_names``: the
     names of ``cls.__init__``'s parameters, sorted, without ``self`` and
     ``**kwargs``. The signature is introspected once per class and again only
-    when the class's ``__init__`` is replaced.
+    when the class's ``__init__`` is replaced or its code edited in place.
 
     Parameters
     ----------
@@ -86,12 +86,15 @@ def get_param_names(cls):
     ['alpha', 'copy_X', 'fit_intercept']
     """
     init = cls.__init__
+    # The code object too: editing ``__init__.__code__`` in place (IPython's
+    # autoreload does) keeps the function but changes the signature.
+    code = getattr(init, "__code__", None)
     cached = _PARAM_NAMES_CACHE.get(cls)
-    if cached is not None and cached[0] is init:
-        return list(cached[1])
+    if cached is not None and cached[0] is init and cached[1] is code:
+        return list(cached[2])
     names = _introspect_param_names(cls, init)
     try:
-        _PARAM_NAMES_CACHE[cls] = (init, tuple(names))
+        _PARAM_NAMES_CACHE[cls] = (init, code, tuple(names))
     except TypeError:  # a class that cannot be weakly referenced: no cache
         pass
     return names

@@ -1,0 +1,73 @@
+"""Command line of sklearn_slep017: ``python -m sklearn_slep017 <command>``.
+
+Each subcommand lives in its own module, which provides
+``add_arguments(parser)`` and ``run(args) -> int``; adding a command is one
+entry in ``SUBCOMMANDS``. Those modules import their optional dependencies
+(matplotlib for ``bench``) inside ``run``, so building the parser never
+needs them.
+"""
+
+import argparse
+import importlib
+import sys
+
+# name -> (module providing add_arguments/run, one-line help).
+SUBCOMMANDS = {
+    "bench": (
+        "sklearn_slep017._bench",
+        "time clone side by side: upstream, reference, compiled, and the "
+        "constructor-only floor",
+    ),
+}
+
+
+def build_parser():
+    """Build the argument parser with one subparser per subcommand.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The top-level parser; each subparser carries a ``_module`` default
+        naming the module that runs it.
+
+    Examples
+    --------
+    >>> from sklearn_slep017.__main__ import build_parser
+    >>> build_parser().parse_args(["bench", "--quick"]).quick
+    True
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m sklearn_slep017",
+        description="SLEP017's clone protocol for scikit-learn: tools.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub)
+        sub.set_defaults(_module=module_name)
+    return parser
+
+
+def main(argv=None):
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The arguments, without the program name; None means ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        The exit status: 0 on success.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    module = importlib.import_module(args._module)
+    return module.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

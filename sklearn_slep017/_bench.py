@@ -1,0 +1,793 @@
+"""Clone speed, side by side, in one process: ``python -m sklearn_slep017 bench``.
+
+Implementations timed on the same estimator trees:
+
+``upstream``
+    ``sklearn.base.clone`` as installed, untouched (the run refuses to start
+    while :func:`sklearn_slep017.enable` is in force).
+``reference``
+    ``_clone_py.clone`` under ``sklearn_slep017.enabled("python")``, so that
+    ``BaseEstimator._get_param_names`` (called by ``get_params``) is the
+    cached one: what a user of ``enable("python")`` gets.
+``reference-standalone``
+    ``_clone_py.clone`` with nothing enabled: ``get_params`` still pays
+    upstream's ``inspect.signature`` on every node.
+``compiled``
+    ``_clone_c.clone``.
+``floor``
+    Only the constructors: a flat list of ``(class, kwargs)`` for every
+    estimator node is built outside the timed region, and the timed body
+    calls each class with its kwargs. No clone can be faster.
+
+How it measures, and why:
+
+* the implementations are interleaved round-robin inside every repeat (the
+  starting one rotates), so that noise from a shared machine hits all of
+  them alike; medians are reported, with min and max;
+* ``gc.collect()`` runs before every timed sample so each starts from the
+  same heap, but the collector stays enabled while timing, as in real use;
+* a sample of a fast call loops over it ``number`` times (chosen per
+  implementation so that a sample lasts a few milliseconds) and keeps every
+  result alive until the clock stops, so deallocation is not timed;
+* each implementation is called once before timing, which warms its caches
+  (as any search that clones many times does) and gives a result to check
+  against upstream's, so a broken build cannot pass as a fast one;
+* peak memory is a separate pass under ``tracemalloc``: the peak of traced
+  allocations during one call, the returned clone included.
+"""
+
+import argparse
+import datetime
+import gc
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy
+import sklearn
+import sklearn.base
+
+import sklearn_slep017
+
+from . import _clone_py, _compat, _workloads
+
+__all__ = [
+    "IMPLEMENTATIONS",
+    "add_arguments",
+    "format_markdown",
+    "plot",
+    "run",
+    "run_benchmark",
+    "write_results",
+]
+
+IMPLEMENTATIONS = {
+    "upstream": "sklearn.base.clone as installed, untouched",
+    "reference": (
+        "sklearn_slep017._clone_py.clone under sklearn_slep017.enabled('python'), "
+        "so BaseEstimator._get_param_names is the cached one"
+    ),
+    "reference-standalone": (
+        "sklearn_slep017._clone_py.clone with nothing enabled "
+        "(get_params still calls upstream's uncached _get_param_names)"
+    ),
+    "compiled": "sklearn_slep017._clone_c.clone",
+    "floor": (
+        "only the constructors: each estimator node's class called with its "
+        "get_params(deep=False), precomputed outside the timed region"
+    ),
+}
+
+DEFAULT_WIDTHS = (1, 10, 100, 1000)
+DEFAULT_FLAT = 1000
+# Per workload, the time the timing loop should take when --repeats is not
+# given: 5 workloads of ~12 s (24 s at worst, see run_benchmark) plus
+# calibration and the memory pass keep `make bench` under 3 minutes on a
+# 2-core machine.
+DEFAULT_BUDGET = 12.0
+DEFAULT_SAMPLE_TIME = 5e-3
+MIN_REPEATS, MAX_REPEATS = 5, 31
+QUICK = dict(widths=(1, 2), flat=10, repeats=3, sample_time=1e-4)
+
+
+# -- command line ----------------------------------------------------------
+
+
+def _positive_int_list(text):
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected integers like 1,10,100: %r" % text)
+    if not values or any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError("widths must be positive integers: %r" % text)
+    return tuple(values)
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1: %r" % text)
+    return value
+
+
+def add_arguments(parser):
+    """Add the ``bench`` options to an argument parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The ``bench`` subparser.
+    """
+    parser.add_argument(
+        "--output", "-o", default="bench-results", metavar="DIR",
+        help="directory for results.json, results.md and clone_time.png "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="tiny sizes and 3 repeats: a smoke run for CI, not a measurement",
+    )
+    parser.add_argument(
+        "--repeats", type=_positive_int, default=None, metavar="N",
+        help="timed samples per implementation and workload (default: chosen "
+        "per workload to fit --budget, between %d and %d)" % (MIN_REPEATS, MAX_REPEATS),
+    )
+    parser.add_argument(
+        "--widths", type=_positive_int_list, default=None, metavar="W,W,...",
+        help="nested-pipeline widths (default: %s)"
+        % ",".join(map(str, DEFAULT_WIDTHS)),
+    )
+    parser.add_argument(
+        "--flat", type=int, default=None, metavar="N",
+        help="size of the flat list of estimators, 0 to skip (default: %d)"
+        % DEFAULT_FLAT,
+    )
+    parser.add_argument(
+        "--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+        help="timing budget per workload used to choose repeats "
+        "(default: %(default)s)",
+    )
+
+
+def run(args):
+    """Run the ``bench`` subcommand from parsed arguments.
+
+    Writes ``results.json``, ``results.md`` and ``clone_time.png`` into
+    ``args.output``, reports progress on stderr, and prints the Markdown
+    table on stdout.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed by a parser set up with :func:`add_arguments`.
+
+    Returns
+    -------
+    status : int
+        0 on success, 1 if an implementation raised (the others are still
+        timed and reported).
+    """
+    quick = args.quick
+    widths = args.widths or (QUICK["widths"] if quick else DEFAULT_WIDTHS)
+    flat = args.flat if args.flat is not None else (QUICK["flat"] if quick else DEFAULT_FLAT)
+    repeats = args.repeats or (QUICK["repeats"] if quick else None)
+    results = run_benchmark(
+        widths=widths,
+        flat=flat,
+        repeats=repeats,
+        budget=args.budget,
+        sample_time=QUICK["sample_time"] if quick else DEFAULT_SAMPLE_TIME,
+        progress=sys.stderr,
+    )
+    results["settings"]["quick"] = quick
+    paths = write_results(results, args.output)
+    for path in paths:
+        print("wrote %s" % path, file=sys.stderr)
+    print(format_markdown(results, notes=False))
+    if results["failures"]:
+        print("some implementations failed: %s" % ", ".join(results["failures"]),
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+# -- workloads and implementations -----------------------------------------
+
+
+def _iter_workloads(widths, flat):
+    # Each workload comes with the smallest tree of its family (same classes)
+    # for the untimed warm-up call before every sample.
+    for width in widths:
+        yield ("nested W=%d" % width, "nested", width,
+               _workloads.nested_pipeline(width), _workloads.nested_pipeline(1))
+    if flat:
+        yield ("flat n=%d" % flat, "flat", flat,
+               _workloads.flat_estimators(flat), _workloads.flat_estimators(1))
+
+
+def _constructor_calls(obj, out):
+    # Same traversal as _workloads.count_nodes, so len(out) is the node count.
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        for item in obj:
+            _constructor_calls(item, out)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            _constructor_calls(item, out)
+    elif hasattr(obj, "get_params") and not isinstance(obj, type):
+        params = obj.get_params(deep=False)
+        out.append((type(obj), params))
+        for value in params.values():
+            _constructor_calls(value, out)
+    return out
+
+
+class _Implementation:
+    """One contender: how to call it on a workload, and in which context."""
+
+    def __init__(self, name, make, enable=None):
+        self.name = name
+        self.make = make  # workload object -> zero-argument callable
+        self.enable = enable  # None or an implementation name for enable()
+
+    def __enter__(self):
+        if self.enable is not None:
+            sklearn_slep017.enable(self.enable)
+        return self
+
+    def __exit__(self, *exc):
+        if self.enable is not None:
+            sklearn_slep017.disable()
+
+
+def _make_floor(obj):
+    calls = _constructor_calls(obj, [])
+
+    def floor():
+        return [cls(**kwargs) for cls, kwargs in calls]
+
+    return floor
+
+
+def _implementations():
+    upstream = sklearn.base.clone
+    py_clone = _clone_py.clone
+    from . import _clone_c  # a missing extension must fail the run, not skip
+
+    c_clone = _clone_c.clone
+    return [
+        _Implementation("upstream", lambda obj: lambda: upstream(obj)),
+        _Implementation("reference", lambda obj: lambda: py_clone(obj), enable="python"),
+        _Implementation("reference-standalone", lambda obj: lambda: py_clone(obj)),
+        _Implementation("compiled", lambda obj: lambda: c_clone(obj)),
+        _Implementation("floor", _make_floor),
+    ]
+
+
+def _signature(obj):
+    # Structure and parameter values of an estimator tree, to check that each
+    # implementation built what upstream builds. Parameter names come from
+    # the cached lookup so that checking 5000 nodes stays cheap.
+    if type(obj) in (list, tuple, set, frozenset):
+        items = [_signature(o) for o in obj]
+        return (type(obj).__name__, tuple(sorted(items, key=repr) if type(obj) in (set, frozenset) else items))
+    if type(obj) is dict:
+        return ("dict", tuple((k, _signature(v)) for k, v in obj.items()))
+    if hasattr(obj, "get_params") and not isinstance(obj, type):
+        names = _clone_py.get_param_names(type(obj))
+        return (type(obj), tuple((n, _signature(getattr(obj, n))) for n in names))
+    return repr(obj)
+
+
+# -- measuring ---------------------------------------------------------------
+
+
+def _time_sample(fn, number, warm_up):
+    results = [None] * number
+    gc.collect()
+    # Both the collection and enable()/disable() (which, by setting
+    # attributes on BaseEstimator, invalidates every subclass's type version
+    # tag and so any per-class cache keyed on it) leave the next call cold:
+    # measured at 2 to 7 times a steady call on a small tree. A search clones
+    # in steady state, so one untimed call on a small tree of the same
+    # classes comes first.
+    warm_up()
+    start = time.perf_counter()
+    for i in range(number):
+        results[i] = fn()
+    elapsed = time.perf_counter() - start
+    del results  # after the clock: deallocation is not part of a clone
+    return elapsed / number
+
+
+def _peak_memory(fn):
+    gc.collect()
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    result = fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    del result
+    return peak - before
+
+
+class _Progress:
+    def __init__(self, stream):
+        self.stream = stream
+        self.start = time.perf_counter()
+
+    def __call__(self, message):
+        if self.stream is not None:
+            elapsed = time.perf_counter() - self.start
+            print("[%6.1fs] %s" % (elapsed, message), file=self.stream, flush=True)
+
+
+def run_benchmark(
+    widths=DEFAULT_WIDTHS,
+    flat=DEFAULT_FLAT,
+    repeats=None,
+    budget=DEFAULT_BUDGET,
+    sample_time=DEFAULT_SAMPLE_TIME,
+    progress=None,
+):
+    """Time every implementation on every workload, interleaved.
+
+    Parameters
+    ----------
+    widths : sequence of int, default=(1, 10, 100, 1000)
+        Widths of the nested-pipeline workloads.
+    flat : int, default=1000
+        Size of the flat list of estimators; 0 leaves that workload out.
+    repeats : int or None, default=None
+        Timed samples per implementation and workload. None chooses, per
+        workload, as many as fit in ``budget`` seconds (at least 5, at most
+        31) from a calibration call.
+    budget : float, default=12.0
+        Seconds the timing loop of one workload should take when ``repeats``
+        is None; past twice that, the loop stops after the current round
+        (never before 5 rounds).
+    sample_time : float, default=5e-3
+        Shortest duration of one timed sample: a faster call is looped over
+        enough times to last this long, and the mean is the sample.
+    progress : file-like or None, default=None
+        Where to write one line per workload and implementation as it goes.
+
+    Returns
+    -------
+    results : dict
+        ``machine`` (versions, platform, CPU count, date), ``settings``,
+        ``implementations`` (name to description) and ``results``: one entry
+        per workload and implementation with ``nodes``, ``median_s``,
+        ``min_s``, ``max_s``, ``per_node_us``, ``speedup_vs_upstream``,
+        ``ratio_vs_floor``, ``peak_memory_bytes``, the raw ``samples_s`` and
+        whether the clone matched upstream's.
+
+    Raises
+    ------
+    RuntimeError
+        If :func:`sklearn_slep017.enable` is in force: upstream would not be
+        upstream then.
+    """
+    if sklearn_slep017.is_enabled() or sklearn.base.clone is not _compat.UPSTREAM_CLONE:
+        raise RuntimeError(
+            "sklearn_slep017 is enabled in this process: disable() it before "
+            "benchmarking, so that 'upstream' is scikit-learn's own clone."
+        )
+    say = _Progress(progress)
+    implementations = _implementations()
+    names = [impl.name for impl in implementations]
+    gc_was_enabled = gc.isenabled()
+    gc.enable()
+    machine = _machine_info()
+    entries = []
+    repeats_used = {}
+    failures = {}
+    try:
+        for label, kind, size, obj, warm_obj in _iter_workloads(widths, flat):
+            nodes = _workloads.count_nodes(obj)
+            say("%s (%d nodes): calibrating" % (label, nodes))
+            fns, warm_fns, numbers, estimates, matches = {}, {}, {}, {}, {}
+            expected = None
+            live = []
+            for impl in implementations:
+                fn = impl.make(obj)
+                try:
+                    with impl:
+                        result = fn()  # warm-up: caches filled as in any search
+                        start = time.perf_counter()
+                        fn()
+                        one_call = time.perf_counter() - start
+                except Exception as exc:
+                    # Reported, not fatal: the others are still worth timing,
+                    # and run() exits non-zero.
+                    failures.setdefault(impl.name, {})[label] = "%s: %s" % (
+                        type(exc).__name__, exc)
+                    say("ERROR: %s failed on %s: %s: %s"
+                        % (impl.name, label, type(exc).__name__, exc))
+                    continue
+                live.append(impl)
+                warm_fns[impl.name] = impl.make(warm_obj)
+                with impl:
+                    start = time.perf_counter()
+                    warm_fns[impl.name]()
+                    warm_cost = time.perf_counter() - start
+                if impl.name == "upstream":
+                    expected = _signature(result)
+                    matches[impl.name] = True
+                elif impl.name == "floor":
+                    matches[impl.name] = None  # builds a flat list, not a tree
+                else:
+                    matches[impl.name] = _signature(result) == expected
+                    if not matches[impl.name]:
+                        say("WARNING: %s's clone of %s differs from upstream's"
+                            % (impl.name, label))
+                del result
+                fns[impl.name] = fn
+                numbers[impl.name] = max(1, math.ceil(sample_time / max(one_call, 1e-9)))
+                estimates[impl.name] = (
+                    max(one_call * numbers[impl.name], sample_time) + warm_cost)
+            # The per-sample overheads (a collection, enable/disable for the
+            # reference) count against the budget too.
+            start = time.perf_counter()
+            gc.collect()
+            gc_cost = time.perf_counter() - start
+            start = time.perf_counter()
+            with sklearn_slep017.enabled("python"):
+                pass
+            toggle_cost = time.perf_counter() - start
+            round_time = sum(estimates.values()) + len(live) * gc_cost + toggle_cost
+            n_repeats = repeats or int(
+                min(MAX_REPEATS, max(MIN_REPEATS, budget // round_time))
+            )
+            say("%s: %d repeats, about %.1f s" % (label, n_repeats, n_repeats * round_time))
+
+            # On a loaded machine the estimate can be off by a factor of two
+            # or more: past twice the budget, stop at the end of a round (all
+            # implementations keep the same number of samples).
+            deadline = time.perf_counter() + 2 * budget
+            samples = {impl.name: [] for impl in live}
+            for r in range(n_repeats):
+                if repeats is None and r >= MIN_REPEATS and time.perf_counter() > deadline:
+                    say("%s: over twice the budget, stopping after %d repeats" % (label, r))
+                    break
+                shift = r % len(live)
+                for impl in live[shift:] + live[:shift]:
+                    with impl:
+                        samples[impl.name].append(
+                            _time_sample(fns[impl.name], numbers[impl.name],
+                                         warm_fns[impl.name])
+                        )
+
+            n_repeats = len(samples[live[0].name]) if live else 0
+            repeats_used[label] = n_repeats
+
+            peaks = {}
+            tracemalloc.start()
+            try:
+                for impl in live:
+                    with impl:
+                        peaks[impl.name] = _peak_memory(fns[impl.name])
+            finally:
+                tracemalloc.stop()
+
+            medians = {name: statistics.median(s) for name, s in samples.items()}
+            for name in names:
+                if name not in medians:
+                    entries.append(dict(
+                        workload=label, kind=kind, size=size, nodes=nodes,
+                        implementation=name, error=failures[name][label]))
+                    continue
+                median = medians[name]
+                entries.append(
+                    dict(
+                        workload=label,
+                        kind=kind,
+                        size=size,
+                        nodes=nodes,
+                        implementation=name,
+                        repeats=n_repeats,
+                        number=numbers[name],
+                        median_s=median,
+                        min_s=min(samples[name]),
+                        max_s=max(samples[name]),
+                        per_node_us=median / nodes * 1e6,
+                        speedup_vs_upstream=_ratio(medians.get("upstream"), median),
+                        ratio_vs_floor=_ratio(median, medians.get("floor")),
+                        peak_memory_bytes=peaks[name],
+                        matches_upstream=matches[name],
+                        samples_s=samples[name],
+                    )
+                )
+                say(
+                    "%-13s %-21s median %s (%s - %s), %d x %d calls, peak %s"
+                    % (label, name, _fmt_time(median), _fmt_time(min(samples[name])),
+                       _fmt_time(max(samples[name])), n_repeats, numbers[name],
+                       _fmt_bytes(peaks[name]))
+                )
+            del fns, warm_fns, obj, warm_obj
+    finally:
+        if sklearn_slep017.is_enabled():
+            sklearn_slep017.disable()
+        if not gc_was_enabled:
+            gc.disable()
+    machine["loadavg_end"] = _loadavg()
+    return dict(
+        machine=machine,
+        settings=dict(
+            widths=list(widths),
+            flat=flat,
+            repeats=repeats_used,
+            repeats_requested=repeats,
+            budget_per_workload_s=budget,
+            min_sample_time_s=sample_time,
+            timer="time.perf_counter",
+            gc_enabled_while_timing=True,
+            gc_collect_before_each_sample=True,
+            warm_up_before_each_sample=(
+                "one untimed call on the smallest tree of the same family, "
+                "after gc.collect() and after enable()/disable()"
+            ),
+            interleaving="round-robin within each repeat, starting implementation rotated",
+            peak_memory="tracemalloc peak during one call, result included, separate pass",
+            elapsed_s=time.perf_counter() - say.start,
+        ),
+        implementations={name: IMPLEMENTATIONS[name] for name in names},
+        failures=failures,
+        results=entries,
+    )
+
+
+def _ratio(numerator, denominator):
+    if numerator is None or denominator is None:
+        return None
+    return numerator / denominator
+
+
+def _loadavg():
+    try:
+        return list(os.getloadavg())
+    except (AttributeError, OSError):
+        return None
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def _machine_info():
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = None
+    from . import _clone
+
+    return dict(
+        python=platform.python_version(),
+        python_implementation=platform.python_implementation(),
+        sklearn=sklearn.__version__,
+        numpy=numpy.__version__,
+        sklearn_slep017=sklearn_slep017.__version__,
+        live_implementation=_clone.implementation(),
+        platform=platform.platform(),
+        machine=platform.machine(),
+        cpu_model=_cpu_model(),
+        cpu_count=os.cpu_count(),
+        cpu_count_usable=usable,
+        loadavg_start=_loadavg(),
+        date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+# -- reporting ---------------------------------------------------------------
+
+
+def _fmt_time(seconds):
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return "%.3g %s" % (seconds / scale, unit)
+    return "%.3g ns" % (seconds / 1e-9)
+
+
+def _fmt_bytes(n):
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return "%.3g %s" % (n / scale, unit)
+    return "%d B" % n
+
+
+def format_markdown(results, notes=True):
+    """Render benchmark results as a Markdown table.
+
+    Parameters
+    ----------
+    results : dict
+        As returned by :func:`run_benchmark`.
+    notes : bool, default=True
+        Precede the table with the machine, the versions and what each
+        implementation is.
+
+    Returns
+    -------
+    text : str
+        The Markdown, ending with a newline.
+    """
+    lines = []
+    if notes:
+        m, s = results["machine"], results["settings"]
+        lines += [
+            "# clone benchmark",
+            "",
+            "Python %s, scikit-learn %s, numpy %s, sklearn_slep017 %s; %s; "
+            "%s CPUs (%s usable); load average %s at start, %s at end; %s."
+            % (m["python"], m["sklearn"], m["numpy"], m["sklearn_slep017"],
+               m["platform"], m["cpu_count"], m["cpu_count_usable"],
+               _fmt_load(m["loadavg_start"]), _fmt_load(m.get("loadavg_end")),
+               m["date"]),
+            "",
+            "All implementations were timed in one process, interleaved "
+            "round-robin within each repeat (the first one rotating); median of "
+            "the repeats with min and max. Before each sample: `gc.collect()`, "
+            "then one untimed warm-up call on the smallest tree of the same "
+            "family (a collection, and enable()/disable() around the `reference` "
+            "samples, leave the next call cold). The collector stays enabled "
+            "while timing. A sample of a fast call is the mean of a loop lasting "
+            "at least %s, every result kept alive until the clock stops. Peak "
+            "memory: tracemalloc peak during one call, the clone itself "
+            "included, measured in a separate pass." % _fmt_time(s["min_sample_time_s"]),
+            "",
+        ]
+        lines += ["- `%s`: %s" % (name, desc)
+                  for name, desc in results["implementations"].items()]
+        lines += [
+            "",
+            "Repeats per workload: %s."
+            % ", ".join("%s: %d" % kv for kv in s["repeats"].items()),
+            "",
+        ]
+        mismatched = [e for e in results["results"] if e.get("matches_upstream") is False]
+        for e in mismatched:
+            lines.append("**Warning**: `%s` did not build the same tree as upstream "
+                         "on %s." % (e["implementation"], e["workload"]))
+        if mismatched:
+            lines.append("")
+    lines += [
+        "| workload | nodes | implementation | median | min - max | per node "
+        "| x faster than upstream | x of floor | peak memory |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in results["results"]:
+        if "error" in e:
+            lines.append("| %s | %d | %s | failed: %s | | | | | |" % (
+                e["workload"], e["nodes"], e["implementation"],
+                e["error"].replace("|", "/").splitlines()[0][:120]))
+            continue
+        lines.append(
+            "| %s | %d | %s | %s | %s - %s | %.3g us | %s | %s | %s |"
+            % (e["workload"], e["nodes"], e["implementation"], _fmt_time(e["median_s"]),
+               _fmt_time(e["min_s"]), _fmt_time(e["max_s"]), e["per_node_us"],
+               _fmt_ratio(e["speedup_vs_upstream"]), _fmt_ratio(e["ratio_vs_floor"]),
+               _fmt_bytes(e["peak_memory_bytes"]))
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _fmt_ratio(ratio):
+    return "n/a" if ratio is None else "%.3g" % ratio
+
+
+def _fmt_load(load):
+    return "n/a" if not load else "%.2f" % load[0]
+
+
+def plot(results, path):
+    """Plot clone time against tree size for the nested-pipeline workloads.
+
+    Parameters
+    ----------
+    results : dict
+        As returned by :func:`run_benchmark`.
+    path : str or path-like
+        Where to save the PNG.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    m = results["machine"]
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    styles = {
+        "upstream": dict(color="tab:red", marker="o"),
+        "reference": dict(color="tab:blue", marker="s"),
+        "reference-standalone": dict(color="tab:purple", marker="v"),
+        "compiled": dict(color="tab:green", marker="D"),
+        "floor": dict(color="0.35", marker="x", linestyle="--"),
+    }
+    for name in results["implementations"]:
+        rows = sorted(
+            (e for e in results["results"]
+             if e["kind"] == "nested" and e["implementation"] == name
+             and "error" not in e),
+            key=lambda e: e["nodes"],
+        )
+        if not rows:
+            continue
+        x = [e["nodes"] for e in rows]
+        y = [e["median_s"] for e in rows]
+        yerr = [[e["median_s"] - e["min_s"] for e in rows],
+                [e["max_s"] - e["median_s"] for e in rows]]
+        ax.errorbar(x, y, yerr=yerr, label=name, capsize=3, linewidth=1.5,
+                    markersize=5, **styles.get(name, {}))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    # Ticks where the workloads are, so each point reads as "nodes (W)".
+    sizes = sorted({(e["nodes"], e["size"]) for e in results["results"]
+                    if e["kind"] == "nested"})
+    if sizes:
+        ax.set_xticks([n for n, _ in sizes])
+        ax.set_xticklabels(["%d\n(W=%d)" % (n, w) for n, w in sizes])
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlabel("estimator nodes in the nested pipeline (width W)")
+    ax.set_ylabel("time per clone (s), median; bars: min to max")
+    ax.set_title(
+        "clone time vs tree size\nPython %s, scikit-learn %s, numpy %s, "
+        "sklearn_slep017 %s, %s CPUs"
+        % (m["python"], m["sklearn"], m["numpy"], m["sklearn_slep017"], m["cpu_count"]),
+        fontsize=10,
+    )
+    ax.grid(True, which="major", alpha=0.5)
+    ax.grid(True, which="minor", alpha=0.15)
+    ax.legend(title="implementation", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def write_results(results, output):
+    """Write ``results.json``, ``results.md`` and ``clone_time.png``.
+
+    Parameters
+    ----------
+    results : dict
+        As returned by :func:`run_benchmark`.
+    output : str or path-like
+        The directory, created if missing.
+
+    Returns
+    -------
+    paths : list of pathlib.Path
+        The files written. The PNG is left out, with a note on stderr, when
+        matplotlib is not installed (it comes with the ``bench`` extra).
+    """
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    paths = [output / "results.json", output / "results.md"]
+    paths[0].write_text(json.dumps(results, indent=2, default=_json_default) + "\n")
+    paths[1].write_text(format_markdown(results))
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print("matplotlib is not installed: no plot (pip install "
+              "'sklearn-slep017[bench]')", file=sys.stderr)
+    else:
+        paths.append(output / "clone_time.png")
+        plot(results, paths[-1])
+    return paths
+
+
+def _json_default(obj):
+    if isinstance(obj, type):
+        return "%s.%s" % (obj.__module__, obj.__qualname__)
+    raise TypeError("not JSON serialisable: %r" % (obj,))
