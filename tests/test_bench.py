@@ -1,0 +1,108 @@
+"""Smoke tests of ``python -m sklearn_slep017 bench``: files and table, no timings."""
+
+import json
+
+import pytest
+
+import sklearn_slep017
+from sklearn_slep017 import _bench
+from sklearn_slep017.__main__ import build_parser, main
+
+IMPLEMENTATIONS = ["upstream", "reference", "reference-standalone", "compiled", "floor"]
+
+
+def _table_rows(markdown):
+    lines = [line for line in markdown.splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[1:]]
+
+
+def test_bench_quick_writes_everything(tmp_path, capsys):
+    status = main(["bench", "--quick", "--widths", "1,2", "--flat", "3",
+                   "--output", str(tmp_path)])
+    assert status == 0
+    out, err = capsys.readouterr()
+
+    results = json.loads((tmp_path / "results.json").read_text())
+    for key in ("python", "sklearn", "numpy", "platform", "cpu_count", "date"):
+        assert results["machine"][key]
+    assert list(results["implementations"]) == IMPLEMENTATIONS
+    assert "cached" in results["implementations"]["reference"]
+    assert results["settings"]["gc_enabled_while_timing"] is True
+    assert results["failures"] == {}
+
+    workloads = ["nested W=1", "nested W=2", "flat n=3"]
+    entries = results["results"]
+    assert [(e["workload"], e["implementation"]) for e in entries] == [
+        (w, i) for w in workloads for i in IMPLEMENTATIONS
+    ]
+    for e in entries:
+        assert e["min_s"] <= e["median_s"] <= e["max_s"]
+        assert len(e["samples_s"]) == e["repeats"] == 3
+        assert e["peak_memory_bytes"] > 0
+        assert e["nodes"] > 0
+        assert e["matches_upstream"] is not False
+    assert {e["nodes"] for e in entries if e["workload"] == "flat n=3"} == {3}
+    for e in entries:
+        if e["implementation"] == "upstream":
+            assert e["speedup_vs_upstream"] == 1
+        if e["implementation"] == "floor":
+            assert e["ratio_vs_floor"] == 1
+
+    markdown = (tmp_path / "results.md").read_text()
+    rows = _table_rows(markdown)
+    assert [(r[0], r[2]) for r in rows] == [
+        (w, i) for w in workloads for i in IMPLEMENTATIONS
+    ]
+    assert all(len(r) == 9 for r in rows)
+    # stdout carries the same table, progress goes to stderr
+    assert _table_rows(out) == rows
+    assert "nested W=2" in err and "compiled" in err
+
+    pytest.importorskip("matplotlib")  # the plot needs the bench extra only
+    png = tmp_path / "clone_time.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bench_reports_a_failing_implementation(tmp_path, monkeypatch, capsys):
+    def broken(obj):
+        def clone():
+            raise ValueError("boom")
+
+        return clone
+
+    original = _bench._implementations
+    monkeypatch.setattr(
+        _bench,
+        "_implementations",
+        lambda: original() + [_bench._Implementation("broken", broken)],
+    )
+    monkeypatch.setitem(_bench.IMPLEMENTATIONS, "broken", "always raises")
+    status = main(["bench", "--quick", "--widths", "1", "--flat", "0", "--repeats", "1",
+                   "--output", str(tmp_path)])
+    assert status == 1
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert "boom" in results["failures"]["broken"]["nested W=1"]
+    rows = _table_rows((tmp_path / "results.md").read_text())
+    assert [r[2] for r in rows] == IMPLEMENTATIONS + ["broken"]
+    assert rows[-1][3].startswith("failed: ValueError: boom")
+
+
+def test_bench_refuses_to_run_while_enabled():
+    with sklearn_slep017.enabled("python"):
+        with pytest.raises(RuntimeError, match="disable"):
+            _bench.run_benchmark(widths=(1,), flat=0, repeats=1)
+
+
+@pytest.mark.parametrize("widths", ["", "0", "1,x", "-3"])
+def test_bench_rejects_bad_widths(widths, capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["bench", "--widths", widths])
+
+
+def test_bench_options_parse():
+    args = build_parser().parse_args(
+        ["bench", "--output", "out", "--repeats", "7", "--widths", "1,10,100"]
+    )
+    assert (args.output, args.repeats, args.widths, args.quick) == (
+        "out", 7, (1, 10, 100), False
+    )

@@ -1,0 +1,408 @@
+"""Clone never crashes the interpreter and never hangs.
+
+Deep or cyclic inputs end in ``RecursionError``; objects that invent
+attributes (``unittest.mock.MagicMock``) finish; clones from many threads
+agree while classes are created and changed around them.
+"""
+
+import gc
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sklearn.base import BaseEstimator
+from test_differential import structure
+
+from sklearn_slep017._compat import UPSTREAM_CLONE
+from sklearn_slep017._workloads import nested_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPTH = 100_000
+
+
+class Node(BaseEstimator):
+    def __init__(self, p=None):
+        self.p = p
+
+
+def build_chain(depth):
+    est = Node()
+    for _ in range(depth):
+        est = Node(p=est)
+    return est
+
+
+SCRIPT_PRELUDE = """
+from sklearn.base import BaseEstimator
+
+class Node(BaseEstimator):
+    def __init__(self, p=None):
+        self.p = p
+
+def build_chain(depth):
+    est = Node()
+    for _ in range(depth):
+        est = Node(p=est)
+    return est
+"""
+
+
+def run_script(impl, body, timeout=60):
+    """Run ``body`` in a fresh interpreter with ``impl`` imported as ``impl``."""
+    script = "import importlib\nimpl = importlib.import_module(%r)\n" % impl.__name__
+    script += SCRIPT_PRELUDE + textwrap.dedent(body)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p]
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=str(ROOT),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Deep nesting.
+
+
+def test_deep_nesting_raises_recursion_error(impl):
+    limit = sys.getrecursionlimit()
+    est = build_chain(DEPTH)
+    with pytest.raises(RecursionError):
+        impl.clone(est)
+    with pytest.raises(RecursionError):
+        impl.clone_parametrized(est)
+    assert sys.getrecursionlimit() == limit
+    # the interpreter is fine afterwards
+    assert impl.clone(build_chain(10)).get_params(deep=False)["p"] is not None
+    del est
+    gc.collect()
+
+
+def test_deep_nesting_in_containers_raises_recursion_error(impl):
+    nested = []
+    for _ in range(DEPTH):
+        nested = [nested]
+    with pytest.raises(RecursionError):
+        impl.clone(nested, safe=False)
+    with pytest.raises(RecursionError):
+        impl.clone(Node(p=nested))
+    nested = {}
+    for _ in range(DEPTH):
+        nested = {"k": (nested,)}
+    with pytest.raises(RecursionError):
+        impl.clone(nested, safe=False)
+
+
+def test_deep_nesting_in_subprocess(impl):
+    result = run_script(
+        impl,
+        """
+        est = build_chain(%d)
+        for call in (impl.clone, impl.clone_parametrized):
+            try:
+                call(est)
+            except RecursionError as exc:
+                print("RecursionError", call.__name__)
+            else:
+                print("no error", call.__name__)
+        nested = []
+        for _ in range(%d):
+            nested = [nested]
+        try:
+            impl.clone(nested, safe=False)
+        except RecursionError:
+            print("RecursionError list")
+        print(type(impl.clone(build_chain(3))).__name__)
+        """
+        % (DEPTH, DEPTH),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n") == [
+        "RecursionError clone",
+        "RecursionError clone_parametrized",
+        "RecursionError list",
+        "Node",
+        "",
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Cycles.
+
+
+def test_self_referencing_parameter(impl):
+    est = Node()
+    est.p = est
+    with pytest.raises(RecursionError):
+        impl.clone(est)
+    with pytest.raises(RecursionError):
+        UPSTREAM_CLONE(est)
+
+
+def test_cycle_through_two_estimators(impl):
+    a, b = Node(), Node()
+    a.p, b.p = [b], {"a": a}
+    with pytest.raises(RecursionError):
+        impl.clone(a)
+
+
+def test_list_containing_itself(impl):
+    loop = []
+    loop.append(loop)
+    with pytest.raises(RecursionError):
+        impl.clone(loop, safe=False)
+    with pytest.raises(RecursionError):
+        impl.clone(Node(p=loop))
+    with pytest.raises(RecursionError):
+        UPSTREAM_CLONE(loop, safe=False)
+
+
+def test_dict_containing_itself(impl):
+    loop = {}
+    loop["self"] = loop
+    with pytest.raises(RecursionError):
+        impl.clone(Node(p=loop))
+
+
+def test_cyclic_non_estimator_is_deep_copied(impl):
+    """A cycle inside an object that is deep-copied is no problem."""
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.me = holder
+    new = impl.clone(Node(p=holder)).p
+    assert new is not holder and new.me is new
+
+
+# ---------------------------------------------------------------------------
+# Mocks: scikit-learn 1.9.1 recurses forever on a MagicMock parameter
+# (scikit-learn issue 34477: every ``_metadata_request`` the mock invents is
+# itself a mock to clone). Upstream is deliberately not called here.
+
+
+def test_magic_mock_parameter_finishes(impl):
+    result = run_script(
+        impl,
+        """
+        from unittest.mock import MagicMock, Mock
+        for make in (MagicMock, Mock):
+            for obj, safe in ((Node(p=make()), True), (make(), True), (make(), False),
+                              ([make()], False), (Node(p={"m": [make()]}), True)):
+                try:
+                    result = impl.clone(obj, safe=safe)
+                except RecursionError:
+                    print("RecursionError")
+                except Exception as exc:
+                    print("error", make.__name__, type(exc).__name__)
+                else:
+                    print("ok", make.__name__, type(result).__name__)
+        print("done")
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+    # A MagicMock's invented get_params() iterates as empty: a new mock with
+    # no parameters. A plain Mock's is not iterable: TypeError, no hang.
+    assert result.stdout.splitlines() == [
+        "ok MagicMock Node",
+        "ok MagicMock MagicMock",
+        "ok MagicMock MagicMock",
+        "ok MagicMock list",
+        "ok MagicMock Node",
+    ] + ["error Mock TypeError"] * 5 + ["done"]
+
+
+def test_magic_mock_parameter_is_not_the_original(impl):
+    result = run_script(
+        impl,
+        """
+        from unittest.mock import MagicMock
+        mock = MagicMock()
+        new = impl.clone(Node(p=mock))
+        print(type(new).__name__, new.p is not mock, "_metadata_request" in vars(new))
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["Node", "True", "False"]
+
+
+# ---------------------------------------------------------------------------
+# Broken objects.
+
+
+class Boom(Exception):
+    pass
+
+
+class RaisingGetParams(BaseEstimator):
+    def get_params(self, deep=True):
+        raise Boom("no parameters today")
+
+
+class RaisingGetattr(BaseEstimator):
+    def __init__(self, a=1):
+        self.a = a
+
+    def __getattr__(self, name):
+        raise Boom(name)
+
+
+def test_get_params_raising(impl):
+    for obj in (RaisingGetParams(), Node(p=RaisingGetParams()), [RaisingGetParams()]):
+        with pytest.raises(Boom, match="no parameters today"):
+            impl.clone(obj)
+        with pytest.raises(Boom, match="no parameters today"):
+            UPSTREAM_CLONE(obj)
+
+
+def test_getattr_raising_other_than_attribute_error(impl):
+    """An exception from ``__getattr__`` propagates, unchanged in type.
+
+    Which probe meets it first is the deliberate difference: upstream asks for
+    ``_metadata_request`` through ``__getattr__``; ours reads that one with
+    the class's ``__getattribute__`` only, so ``__getattr__`` is first
+    reached for ``_skl_callbacks``.
+    """
+    est = RaisingGetattr()
+    with pytest.raises(Boom) as upstream:
+        UPSTREAM_CLONE(est)
+    assert str(upstream.value) == "_metadata_request"
+    with pytest.raises(Boom) as ours:
+        impl.clone(est)
+    assert str(ours.value) == "_skl_callbacks"
+    with pytest.raises(Boom):
+        impl.clone(Node(p=[est]))
+
+
+def test_get_params_returning_non_dict(impl):
+    class Weird(BaseEstimator):
+        def get_params(self, deep=True):
+            return [("a", 1)]
+
+    with pytest.raises(BaseException) as upstream:
+        UPSTREAM_CLONE(Weird())
+    with pytest.raises(BaseException) as ours:
+        impl.clone(Weird())
+    assert type(ours.value) is type(upstream.value)
+    assert str(ours.value) == str(upstream.value)
+
+
+# ---------------------------------------------------------------------------
+# Threads.
+
+THREADS = 8
+
+
+def _in_threads(func, n=THREADS):
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        barrier.wait()
+        return func(i)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    try:
+        with ThreadPoolExecutor(n) as pool:
+            return list(pool.map(run, range(n)))
+    finally:
+        sys.setswitchinterval(old)
+
+
+def test_concurrent_clones_of_the_same_pipeline(impl):
+    est = nested_pipeline(5)
+    expected = structure(UPSTREAM_CLONE(est))
+
+    def work(i):
+        return [structure(impl.clone(est)) for _ in range(10)]
+
+    for results in _in_threads(work):
+        assert all(result == expected for result in results)
+
+
+def test_concurrent_clones_while_classes_are_created_and_changed(impl):
+    est = nested_pipeline(3)
+    expected = structure(UPSTREAM_CLONE(est))
+
+    def work(i):
+        out = []
+        for j in range(30):
+            cls = type(
+                "Made%d_%d" % (i, j),
+                (BaseEstimator,),
+                {"__init__": _init_a},
+            )
+            made = cls(a=[i, j])
+            first = impl.clone(made)
+            cls.__init__ = _init_a_b  # invalidates the class's caches
+            made.b = (j,)
+            second = impl.clone(made)
+            out.append(
+                (
+                    structure(impl.clone(est)) == expected,
+                    type(first) is cls and first.a == [i, j] and first.a is not made.a,
+                    second.get_params() == {"a": [i, j], "b": (j,)},
+                )
+            )
+            del cls, made, first, second
+            if j % 10 == 0:
+                gc.collect()
+        return out
+
+    for results in _in_threads(work):
+        assert results == [(True, True, True)] * 30
+
+
+def _init_a(self, a=None):
+    self.a = a
+
+
+def _init_a_b(self, a=None, b=None):
+    self.a = a
+    self.b = b
+
+
+def test_concurrent_mixed_inputs_and_errors(impl):
+    class Modifies(BaseEstimator):
+        def __init__(self, a=None):
+            self.a = list(a) if a is not None else None
+
+    inputs = [
+        nested_pipeline(2),
+        Node(p={"x": [Node(p=1)]}),
+        Modifies(a=[1]),
+        RaisingGetParams(),
+        Node,
+        "text",
+    ]
+    expected = []
+    for obj in inputs:
+        try:
+            expected.append(("ok", structure(UPSTREAM_CLONE(obj))))
+        except Exception as exc:
+            expected.append(("error", type(exc), str(exc)))
+
+    def work(i):
+        out = []
+        for _ in range(5):
+            for obj in inputs[i % 2 :] + inputs[: i % 2]:
+                try:
+                    out.append(("ok", structure(impl.clone(obj))))
+                except Exception as exc:
+                    out.append(("error", type(exc), str(exc)))
+        return out
+
+    for i, results in enumerate(_in_threads(work)):
+        order = expected[i % 2 :] + expected[: i % 2]
+        assert results == order * 5
