@@ -16,13 +16,19 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# One stamp per extra; the editable install compiles the extension in place.
-$(VENV)/.installed-%: pyproject.toml setup.py | $(VENV)/bin/python
-	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" -e ".[$*]"
+# The build requirements live in the venv too, so that `make build` can
+# recompile in place in a second, without a fresh isolated environment.
+$(VENV)/.build-deps: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet "Cython>=3.0.8" "setuptools>=77" wheel
 	touch $@
 
-build: $(VENV)/.installed-test
-	$(PY) -m pip install --quiet --no-build-isolation --no-deps -e .
+# One stamp per extra; the editable install compiles the extension in place.
+$(VENV)/.installed-%: pyproject.toml setup.py $(VENV)/.build-deps
+	$(PY) -m pip install --quiet --no-build-isolation "scikit-learn==$(SKLEARN_VERSION)" -e ".[$*]"
+	touch $@
+
+build: $(VENV)/.build-deps
+	$(PY) setup.py --quiet build_ext --inplace
 
 test: $(VENV)/.installed-test build
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"

@@ -9,6 +9,10 @@ caches these facts per class and recomputes them whenever the class (or a
 base) is modified, using CPython's type version tags.
 """
 
+import dis
+import inspect
+import types
+
 from . import _compat
 from ._clone_py import get_param_names
 
@@ -29,6 +33,112 @@ def _lookup(cls, name, after=None):
 def defined_on_class(cls, name):
     """Whether ``name`` is an attribute of ``cls`` or one of its bases."""
     return _lookup(cls, name) is not _MISSING
+
+
+# Names a parameter must not have for the constructor to be called plain:
+# clone sets or reads them on the new object itself.
+_RESERVED = frozenset(
+    {
+        "get_params",
+        "_get_param_names",
+        "_get_params",
+        "__sklearn_clone__",
+        "_metadata_request",
+        "_sklearn_output_config",
+        "_skl_callbacks",
+    }
+)
+
+
+def init_stores_parameters_unchanged(cls, names):
+    """Whether ``cls(**params)`` provably stores every parameter unchanged.
+
+    True only when ``cls.__init__`` is a plain Python function whose whole
+    body is ``self.<name> = <name>`` once for each parameter (the
+    scikit-learn convention, read from the bytecode), nothing else runs
+    around it (no custom ``__new__``, metaclass ``__call__`` or
+    ``__setattr__``, no data descriptor under a parameter's name). Then the
+    clone's ``get_params(deep=False)`` is known to return the very objects
+    passed in, and the compiled path may skip reading them back. Anything
+    else, including any bytecode shape this does not recognise, answers
+    False and keeps the read-back.
+
+    Parameters
+    ----------
+    cls : type
+    names : tuple of str
+        The parameter names of ``cls``.
+
+    Returns
+    -------
+    plain : bool
+    """
+    init = _lookup(cls, "__init__")
+    if not isinstance(init, types.FunctionType) or _RESERVED.intersection(names):
+        return False
+    if (
+        _lookup(type(cls), "__call__") is not type.__dict__["__call__"]
+        or _lookup(cls, "__new__") is not object.__dict__["__new__"]
+        or _lookup(cls, "__setattr__") is not object.__dict__["__setattr__"]
+    ):
+        return False
+    code = init.__code__
+    if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) or (
+        code.co_freevars or code.co_cellvars
+    ):
+        return False
+    for name in names:
+        attribute = _lookup(cls, name)
+        if attribute is not _MISSING and (
+            hasattr(type(attribute), "__set__") or hasattr(type(attribute), "__delete__")
+        ):
+            return False
+    stored = _plain_stores(init)
+    return (
+        stored is not None
+        and len(stored) == len(set(stored))
+        and set(stored) == set(names)
+    )
+
+
+def _plain_stores(init):
+    # The attribute names of a body made only of ``self.x = x``; None for
+    # any other body. Bytecode differs across CPython versions: 3.11-3.12
+    # load the two locals one by one, 3.13+ may fuse them into one
+    # LOAD_FAST_LOAD_FAST-style instruction; the return is LOAD_CONST None +
+    # RETURN_VALUE, or RETURN_CONST None.
+    self_name = init.__code__.co_varnames[0]
+    ops = [
+        (ins.opname, ins.argval)
+        for ins in dis.get_instructions(init)
+        if ins.opname not in ("RESUME", "NOP", "CACHE", "EXTENDED_ARG", "NOT_TAKEN")
+    ]
+    if ops[-2:] == [("LOAD_CONST", None), ("RETURN_VALUE", None)]:
+        body = ops[:-2]
+    elif ops[-1:] == [("RETURN_CONST", None)]:
+        body = ops[:-1]
+    else:
+        return None
+    stored = []
+    i = 0
+    while i < len(body):
+        op, arg = body[i]
+        if not op.startswith("LOAD_FAST"):
+            return None
+        if isinstance(arg, tuple):  # fused: (value, self)
+            loads, i = list(arg), i + 1
+        elif i + 1 < len(body) and body[i + 1][0].startswith("LOAD_FAST"):
+            loads, i = [arg, body[i + 1][1]], i + 2
+        else:
+            return None
+        if i >= len(body) or body[i][0] != "STORE_ATTR":
+            return None
+        attr = body[i][1]
+        i += 1
+        if loads != [attr, self_name]:
+            return None
+        stored.append(attr)
+    return stored
 
 
 _COMPOSITION = None
@@ -91,14 +201,15 @@ def class_facts(cls):
     -------
     facts : tuple
         ``(params_fast, clone_default, names, own_sklearn_clone,
-        own_get_params_private)``: ``params_fast`` is True when
+        own_get_params_private, plain_init)``: ``params_fast`` is True when
         ``clone_parametrized`` may read the parameters straight from the
         instance (generic attribute access, default ``get_params(deep=False)``
         and ``_get_param_names``); ``clone_default`` is True when ``clone``
         would land in the default ``__sklearn_clone__`` (or the class has
         none); ``names`` is the tuple of parameter names (None when unknown);
-        the last two say whether the class defines ``__sklearn_clone__`` and
-        ``_get_params``, which an instance attribute could then shadow.
+        the next two say whether the class defines ``__sklearn_clone__`` and
+        ``_get_params``, which an instance attribute could then shadow;
+        ``plain_init`` is :func:`init_stores_parameters_unchanged`.
     """
     generic = (
         _lookup(cls, "__getattribute__") is object.__dict__["__getattribute__"]
@@ -131,4 +242,5 @@ def class_facts(cls):
         names,
         sklearn_clone is not _MISSING,
         defined_on_class(cls, "_get_params"),
+        params_fast and generic and init_stores_parameters_unchanged(cls, names),
     )

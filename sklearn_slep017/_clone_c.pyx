@@ -211,6 +211,7 @@ cdef class _Facts:
     cdef bint clone_default
     cdef bint own_sklearn_clone
     cdef bint own_get_params_private
+    cdef bint plain_init         # cls(**params) stores each one unchanged
     cdef tuple names
     cdef object init_code        # __init__.__code__ when facts were made
 
@@ -249,7 +250,12 @@ cdef _Facts _facts_for(type cls):
             return facts
     facts = _Facts.__new__(_Facts)
     (
-        params_fast, clone_default, names, own_sklearn_clone, own_get_params_private
+        params_fast,
+        clone_default,
+        names,
+        own_sklearn_clone,
+        own_get_params_private,
+        plain_init,
     ) = _class_facts_of(cls)
     try:
         facts.cls_ref = weakref.ref(cls, _forget(key))
@@ -266,11 +272,12 @@ cdef _Facts _facts_for(type cls):
     facts.init_code = <object>slep017_init_code(cls, _S_INIT)
     facts.own_sklearn_clone = own_sklearn_clone
     facts.own_get_params_private = own_get_params_private
+    facts.plain_init = plain_init
     _FACTS[key] = facts
     return facts
 
 
-cdef inline bint _shadowed(object obj, _Facts facts):
+cdef inline bint _shadowed(object obj, _Facts facts, bint delegating=True):
     """Whether an instance attribute hides a method clone would call.
 
     Asked without materialising the instance ``__dict__`` (CPython 3.11+
@@ -280,7 +287,9 @@ cdef inline bint _shadowed(object obj, _Facts facts):
     cdef int status
     if not slep017_method_is_class_own(obj, _S_GET_PARAMS):
         return True
-    if facts.own_sklearn_clone:
+    if not delegating:
+        pass  # clone never asks the new object for __sklearn_clone__
+    elif facts.own_sklearn_clone:
         if not slep017_method_is_class_own(obj, _S_SKLEARN_CLONE):
             return True
     elif slep017_lookup(obj, _S_SKLEARN_CLONE, &found) != 0:
@@ -403,7 +412,7 @@ cdef object _clone_parametrized(object estimator, bint safe):
     if not isinstance(estimator, type):
         facts = _facts_for(t)
         if facts is not None and facts.params_fast:
-            if not _shadowed(estimator, facts):
+            if not _shadowed(estimator, facts, False):
                 return _clone_fast(estimator, t, facts)
     if not hasattr(estimator, "get_params") or isinstance(estimator, type):
         if not safe:
@@ -485,8 +494,11 @@ cdef object _clone_fast(object estimator, type t, _Facts facts):
             except AttributeError:
                 pass
 
-    # The clone's get_params(deep=False), again all of it before comparing.
-    if type(new_object) is t and not _shadowed(new_object, facts):
+    # The clone's get_params(deep=False), again all of it before comparing;
+    # not needed where the constructor provably stored each one unchanged.
+    if type(new_object) is t and facts.plain_init:
+        values = None
+    elif type(new_object) is t and not _shadowed(new_object, facts, False):
         for i in range(n):
             values[i] = getattr(new_object, <str>names[i])
     else:
@@ -499,9 +511,10 @@ cdef object _clone_fast(object estimator, type t, _Facts facts):
         if value is not _ABSENT:
             new_object._skl_callbacks = value
 
-    for i in range(n):
-        if <PyObject*>values[i] != PyDict_GetItem(params, names[i]):
-            raise _modified_parameter_error(estimator, names[i])
+    if values is not None:
+        for i in range(n):
+            if <PyObject*>values[i] != PyDict_GetItem(params, names[i]):
+                raise _modified_parameter_error(estimator, names[i])
 
     if _HAS_OUTPUT_CONFIG:
         value = _probe(estimator, _S_OUTPUT)
