@@ -1,0 +1,29 @@
+"""How many times faster than upstream the compiled clone is, per workload.
+
+Tracked as a number (unit "ratio", higher is better), so a regression of the
+compiled path *relative to upstream on the same machine and run* shows as a
+drop in asv's graphs, whatever the machine's absolute speed. Both clones are
+timed in the same process, interleaved round-robin, median of the samples
+(each sample a loop of at least 5 ms, after ``gc.collect()`` and one untimed
+call, results kept alive until the clock stops).
+"""
+
+from .common import QUICK, WORKLOADS, compiled_clone, make_workload, side_by_side, upstream_clone
+
+REPEATS = 3 if QUICK else 9
+
+
+class TrackSpeedup:
+    params = [WORKLOADS]
+    param_names = ["workload"]
+    unit = "ratio"
+    timeout = 300
+
+    def setup(self, workload):
+        obj = make_workload(workload)
+        upstream, compiled = upstream_clone(), compiled_clone()
+        self.fns = {"upstream": lambda: upstream(obj), "compiled": lambda: compiled(obj)}
+
+    def track_upstream_over_compiled(self, workload):
+        medians = side_by_side(self.fns, repeats=REPEATS)
+        return medians["upstream"] / medians["compiled"]
