@@ -39,3 +39,30 @@ bench: $(VENV)/.installed-bench build
 
 clean:
 	rm -rf build *.egg-info sklearn_slep017/_clone_c.c sklearn_slep017/*.so bench-results
+
+# -- asv (airspeed velocity) suite under asv_bench/: see asv_bench/README.md ---
+ASV := $(VENV)/bin/asv
+ASV_CONF := asv_bench/asv.conf.json
+ASV_ARGS ?=
+# The comparison fails on these: the compiled path's clone benchmarks.
+ASV_COMPILED_BENCH := bench_clone\..*\('compiled',
+A ?= HEAD~1
+B ?= HEAD
+
+.PHONY: asv asv-publish asv-compare
+
+# The installed project (the editable .venv, working tree included), results
+# recorded against HEAD's hash so that asv-publish can plot them.
+asv: $(VENV)/.installed-bench build
+	$(ASV) machine --yes --config $(ASV_CONF) >/dev/null
+	$(ASV) run --config $(ASV_CONF) --python=same --set-commit-hash=$$(git rev-parse HEAD) --show-stderr $(ASV_ARGS)
+
+asv-publish: $(VENV)/.installed-bench build
+	$(ASV) publish --config $(ASV_CONF)
+	@echo "HTML written to $(CURDIR)/.asv/html/index.html (view: $(ASV) preview --config $(ASV_CONF))"
+
+# Builds A and B in asv's virtualenvs; exits non-zero if a compiled-path clone
+# benchmark got more than 10% slower (or bigger) from A to B.
+asv-compare: $(VENV)/.installed-bench build
+	$(ASV) machine --yes --config $(ASV_CONF) >/dev/null
+	$(ASV) continuous --config $(ASV_CONF) --factor 1.1 --show-stderr --bench "$(ASV_COMPILED_BENCH)" $(ASV_ARGS) $(A) $(B)

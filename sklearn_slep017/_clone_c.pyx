@@ -20,9 +20,11 @@ import weakref
 from cpython.dict cimport PyDict_Copy, PyDict_GetItem, PyDict_Next, PyDict_SetItem
 from cpython.exc cimport PyErr_Clear, PyErr_ExceptionMatches
 from cpython.long cimport PyLong_FromVoidPtr
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.method cimport PyMethod_Check, PyMethod_GET_SELF
 from cpython.object cimport PyObject, PyObject_Call
-from cpython.ref cimport Py_DECREF, Py_XDECREF
+from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
 from cpython.weakref cimport PyWeakref_GET_OBJECT
 
 from . import _class_facts, _clone_py, _compat
@@ -154,6 +156,8 @@ cdef extern from *:
 
 
 cdef frozenset _ATOMIC_TYPES = _clone_py._ATOMIC_TYPES
+cdef enum:
+    _SMALL = 32  # parameters held on the stack; more go to the heap
 cdef object _FunctionType = types.FunctionType
 cdef object _deepcopy = copy.deepcopy
 cdef tuple _EMPTY = ()
@@ -359,8 +363,21 @@ cdef object _clone_container(object estimator, type t, bint safe):
     if t is list:
         return [_clone(e, safe) for e in <list>estimator]
     if t is tuple:
-        return tuple([_clone(e, safe) for e in <tuple>estimator])
+        return _clone_tuple(<tuple>estimator, safe)
     return t([_clone(e, safe) for e in estimator])
+
+
+cdef tuple _clone_tuple(tuple items, bint safe):
+    # Built in place: no intermediate list per tuple (a Pipeline has one
+    # tuple per step). An error midway leaves NULL slots, which tuple
+    # deallocation handles.
+    cdef Py_ssize_t n = len(items), i
+    cdef tuple result = PyTuple_New(n)
+    for i in range(n):
+        item = _clone(<object>PyTuple_GET_ITEM(items, i), safe)
+        Py_INCREF(item)
+        PyTuple_SET_ITEM(result, i, item)
+    return result
 
 
 cdef object _clone(object estimator, bint safe):
@@ -468,16 +485,43 @@ cdef inline object _probe(object obj, str name):
 
 cdef object _clone_fast(object estimator, type t, _Facts facts):
     """Default ``clone_parametrized`` of an instance of a fast class."""
+    cdef Py_ssize_t n = len(facts.names)
+    # Parameter values, then their clones, held in C arrays: on the stack
+    # for the usual handful of parameters, on the heap past that.
+    cdef PyObject* small[2 * _SMALL]
+    cdef PyObject** buffer = small
+    if n > _SMALL:
+        buffer = <PyObject**>PyMem_Malloc(2 * n * sizeof(PyObject*))
+        if buffer is NULL:
+            raise MemoryError()
+    try:
+        return _clone_fast_into(estimator, t, facts, buffer, buffer + n)
+    finally:
+        if buffer is not small:
+            PyMem_Free(buffer)
+
+
+cdef object _clone_fast_into(
+    object estimator, type t, _Facts facts, PyObject** originals, PyObject** clones
+):
     cdef tuple names = facts.names
-    cdef Py_ssize_t n = len(names), i
-    cdef list values = [None] * n
+    cdef Py_ssize_t n = len(names), i, filled = 0, mismatch = -1
     cdef dict params = slep017_new_dict(n)
     cdef object value
-    # get_params(deep=False) first, all of it, as upstream does.
-    for i in range(n):
-        values[i] = getattr(estimator, <str>names[i])
-    for i in range(n):
-        PyDict_SetItem(params, names[i], _clone(values[i], False))
+    try:
+        # get_params(deep=False) first, all of it, as upstream does.
+        for i in range(n):
+            value = getattr(estimator, <str>names[i])
+            Py_INCREF(value)
+            originals[i] = <PyObject*>value
+            filled = i + 1
+        for i in range(n):
+            value = _clone(<object>originals[i], False)
+            PyDict_SetItem(params, names[i], value)
+            clones[i] = <PyObject*>value  # borrowed: params keeps it alive
+    finally:
+        for i in range(filled):
+            Py_DECREF(<object>originals[i])
 
     new_object = PyObject_Call(t, _EMPTY, params)
 
@@ -494,27 +538,30 @@ cdef object _clone_fast(object estimator, type t, _Facts facts):
             except AttributeError:
                 pass
 
-    # The clone's get_params(deep=False), again all of it before comparing;
-    # not needed where the constructor provably stored each one unchanged.
+    # The clone's get_params(deep=False), all of it before any mismatch is
+    # reported; not needed where the constructor provably stored each one
+    # unchanged.
     if type(new_object) is t and facts.plain_init:
-        values = None
+        pass
     elif type(new_object) is t and not _shadowed(new_object, facts, False):
         for i in range(n):
-            values[i] = getattr(new_object, <str>names[i])
+            value = getattr(new_object, <str>names[i])
+            if mismatch < 0 and <PyObject*>value != clones[i]:
+                mismatch = i
     else:
         params_set = new_object.get_params(deep=False)
         for i in range(n):
-            values[i] = params_set[names[i]]
+            value = params_set[names[i]]
+            if mismatch < 0 and <PyObject*>value != clones[i]:
+                mismatch = i
 
     if _HAS_CALLBACKS:
         value = _probe(estimator, _S_CALLBACKS)
         if value is not _ABSENT:
             new_object._skl_callbacks = value
 
-    if values is not None:
-        for i in range(n):
-            if <PyObject*>values[i] != PyDict_GetItem(params, names[i]):
-                raise _modified_parameter_error(estimator, names[i])
+    if mismatch >= 0:
+        raise _modified_parameter_error(estimator, names[mismatch])
 
     if _HAS_OUTPUT_CONFIG:
         value = _probe(estimator, _S_OUTPUT)

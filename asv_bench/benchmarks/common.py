@@ -201,7 +201,7 @@ def reset():
 # -- side-by-side timing -----------------------------------------------------
 
 
-def time_sample(fn, number):
+def one_sample(fn, number):
     """Mean seconds per call of ``fn`` over ``number`` calls; results are
     kept alive until the clock stops, so deallocation is not timed."""
     results = [None] * number
@@ -230,5 +230,5 @@ def side_by_side(fns, repeats=7, sample_time=5e-3):
     for r in range(repeats):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
-            samples[name].append(time_sample(fns[name], numbers[name]))
+            samples[name].append(one_sample(fns[name], numbers[name]))
     return {name: statistics.median(s) for name, s in samples.items()}
