@@ -50,6 +50,21 @@ _RESERVED = frozenset(
 )
 
 
+def constructed_by_init(cls):
+    """Whether ``cls(**kw)`` is exactly ``object.__new__(cls)`` then ``__init__``.
+
+    True when the metaclass keeps ``type.__call__``, the class keeps
+    ``object.__new__`` and its ``__init__`` is a plain Python function: the
+    compiled path may then call that function itself, with the parameters
+    as keywords, and skip building a kwargs dict.
+    """
+    return (
+        _lookup(type(cls), "__call__") is type.__dict__["__call__"]
+        and _lookup(cls, "__new__") is object.__dict__["__new__"]
+        and isinstance(_lookup(cls, "__init__"), types.FunctionType)
+    )
+
+
 def init_stores_parameters_unchanged(cls, names):
     """Whether ``cls(**params)`` provably stores every parameter unchanged.
 
@@ -73,15 +88,11 @@ def init_stores_parameters_unchanged(cls, names):
     -------
     plain : bool
     """
+    if not constructed_by_init(cls) or _RESERVED.intersection(names):
+        return False
+    if _lookup(cls, "__setattr__") is not object.__dict__["__setattr__"]:
+        return False
     init = _lookup(cls, "__init__")
-    if not isinstance(init, types.FunctionType) or _RESERVED.intersection(names):
-        return False
-    if (
-        _lookup(type(cls), "__call__") is not type.__dict__["__call__"]
-        or _lookup(cls, "__new__") is not object.__dict__["__new__"]
-        or _lookup(cls, "__setattr__") is not object.__dict__["__setattr__"]
-    ):
-        return False
     code = init.__code__
     if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) or (
         code.co_freevars or code.co_cellvars
@@ -201,7 +212,7 @@ def class_facts(cls):
     -------
     facts : tuple
         ``(params_fast, clone_default, names, own_sklearn_clone,
-        own_get_params_private, plain_init)``: ``params_fast`` is True when
+        own_get_params_private, plain_init, init)``: ``params_fast`` is True when
         ``clone_parametrized`` may read the parameters straight from the
         instance (generic attribute access, default ``get_params(deep=False)``
         and ``_get_param_names``); ``clone_default`` is True when ``clone``
@@ -209,7 +220,9 @@ def class_facts(cls):
         none); ``names`` is the tuple of parameter names (None when unknown);
         the next two say whether the class defines ``__sklearn_clone__`` and
         ``_get_params``, which an instance attribute could then shadow;
-        ``plain_init`` is :func:`init_stores_parameters_unchanged`.
+        ``plain_init`` is :func:`init_stores_parameters_unchanged`;
+        ``init`` is the ``__init__`` function to call directly when
+        :func:`constructed_by_init` holds, else None.
     """
     generic = (
         _lookup(cls, "__getattribute__") is object.__dict__["__getattribute__"]
@@ -243,4 +256,5 @@ def class_facts(cls):
         sklearn_clone is not _MISSING,
         defined_on_class(cls, "_get_params"),
         params_fast and generic and init_stores_parameters_unchanged(cls, names),
+        _lookup(cls, "__init__") if params_fast and constructed_by_init(cls) else None,
     )

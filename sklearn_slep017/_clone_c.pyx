@@ -111,13 +111,41 @@ cdef extern from *:
         return Py_None;
     }
 
-    /* A dict sized for n keys up front: no resizes while the kwargs fill. */
-    static PyObject *slep017_new_dict(Py_ssize_t n) {
-    #if PY_VERSION_HEX < 0x030D0000
-        return _PyDict_NewPresized(n);
-    #else
-        return PyDict_New();
-    #endif
+    /* type.__call__(cls, **kw) for a class whose metaclass keeps
+       type.__call__, which keeps object.__new__ and has a Python __init__:
+       object.__new__(cls), then __init__(self, **kw) by vectorcall, with
+       the keyword names as a tuple, so no kwargs dict is built and
+       unpacked. args[0] is free for self; args[1..n] hold the values. */
+    static PyObject *slep017_construct(PyObject *type, PyObject *init,
+                                       PyObject **args, PyObject *kwnames) {
+        PyObject *empty = PyTuple_New(0);
+        PyObject *self, *result;
+        if (empty == NULL) {
+            return NULL;
+        }
+        self = PyBaseObject_Type.tp_new((PyTypeObject *)type, empty, NULL);
+        Py_DECREF(empty);
+        if (self == NULL) {
+            return NULL;
+        }
+        args[0] = self;
+        result = PyObject_Vectorcall(init, args, 1, kwnames);
+        args[0] = NULL;
+        if (result == NULL) {
+            Py_DECREF(self);
+            return NULL;
+        }
+        if (result != Py_None) {
+            /* slot_tp_init's own message */
+            PyErr_Format(PyExc_TypeError,
+                         "__init__() should return None, not '%.200s'",
+                         Py_TYPE(result)->tp_name);
+            Py_DECREF(result);
+            Py_DECREF(self);
+            return NULL;
+        }
+        Py_DECREF(result);
+        return self;
     }
 
     /* Py_EnterRecursiveCall, plus a depth cap that protects the C stack:
@@ -152,7 +180,7 @@ cdef extern from *:
     int slep017_error_set() except -1
     int slep017_enter() except -1
     PyObject* slep017_init_code(object type, object name)
-    dict slep017_new_dict(Py_ssize_t n)
+    object slep017_construct(object type, object init, PyObject** args, object kwnames)
 
 
 cdef frozenset _ATOMIC_TYPES = _clone_py._ATOMIC_TYPES
@@ -216,6 +244,7 @@ cdef class _Facts:
     cdef bint own_sklearn_clone
     cdef bint own_get_params_private
     cdef bint plain_init         # cls(**params) stores each one unchanged
+    cdef object init             # __init__ to call directly, or None
     cdef tuple names
     cdef object init_code        # __init__.__code__ when facts were made
 
@@ -235,12 +264,50 @@ def _forget(key):
     return callback
 
 
-cdef _Facts _facts_for(type cls):
+# In front of _FACTS, a small direct-mapped table keyed by the type's
+# address and version tag: a hit costs no allocation and no dict look-up.
+# Address and tag together name one class: a class created later at the
+# same address gets a new tag (tags are never reused).
+cdef struct _Slot:
+    PyObject* type       # identity only, no reference held
+    unsigned int tag
+    PyObject* facts      # a reference to the _Facts
+
+cdef enum:
+    _SLOTS = 256
+
+cdef _Slot _slots[_SLOTS]
+
+
+cdef inline _Facts _facts_for(type cls):
     """The cached facts of ``cls``, or None when they cannot be trusted."""
     cdef unsigned int tag = _version_tag(cls)
+    cdef size_t address = <size_t><void*>cls
+    cdef _Slot* slot = &_slots[((address >> 4) ^ (address >> 12)) % _SLOTS]
+    cdef PyObject* old
     cdef _Facts facts
     if tag == 0:
         return None
+    if (
+        slot.type == <PyObject*>cls
+        and slot.tag == tag
+        and slep017_init_code(cls, _S_INIT) is <PyObject*>(<_Facts>slot.facts).init_code
+    ):
+        return <_Facts>slot.facts
+    facts = _facts_slow(cls, tag)
+    if facts is not None:
+        old = slot.facts
+        Py_INCREF(facts)
+        slot.facts = <PyObject*>facts
+        slot.type = <PyObject*>cls
+        slot.tag = tag
+        if old is not NULL:
+            Py_DECREF(<object>old)
+    return facts
+
+
+cdef _Facts _facts_slow(type cls, unsigned int tag):
+    cdef _Facts facts
     key = PyLong_FromVoidPtr(<void*>cls)
     cdef PyObject* found = PyDict_GetItem(_FACTS, key)
     if found is not NULL:
@@ -260,6 +327,7 @@ cdef _Facts _facts_for(type cls):
         own_sklearn_clone,
         own_get_params_private,
         plain_init,
+        init,
     ) = _class_facts_of(cls)
     try:
         facts.cls_ref = weakref.ref(cls, _forget(key))
@@ -277,6 +345,7 @@ cdef _Facts _facts_for(type cls):
     facts.own_sklearn_clone = own_sklearn_clone
     facts.own_get_params_private = own_get_params_private
     facts.plain_init = plain_init
+    facts.init = init
     _FACTS[key] = facts
     return facts
 
@@ -486,17 +555,24 @@ cdef inline object _probe(object obj, str name):
 cdef object _clone_fast(object estimator, type t, _Facts facts):
     """Default ``clone_parametrized`` of an instance of a fast class."""
     cdef Py_ssize_t n = len(facts.names)
-    # Parameter values, then their clones, held in C arrays: on the stack
-    # for the usual handful of parameters, on the heap past that.
-    cdef PyObject* small[2 * _SMALL]
+    # The parameter values, a free slot, then their clones: one C array, on
+    # the stack for the usual handful of parameters, on the heap past that.
+    # The slot before the clones lets them be passed to __init__ by
+    # vectorcall with self in front.
+    cdef PyObject* small[2 * _SMALL + 1]
     cdef PyObject** buffer = small
+    cdef Py_ssize_t i
     if n > _SMALL:
-        buffer = <PyObject**>PyMem_Malloc(2 * n * sizeof(PyObject*))
+        buffer = <PyObject**>PyMem_Malloc((2 * n + 1) * sizeof(PyObject*))
         if buffer is NULL:
             raise MemoryError()
+    for i in range(2 * n + 1):
+        buffer[i] = NULL
     try:
-        return _clone_fast_into(estimator, t, facts, buffer, buffer + n)
+        return _clone_fast_into(estimator, t, facts, buffer, buffer + n + 1)
     finally:
+        for i in range(2 * n + 1):
+            Py_XDECREF(buffer[i])
         if buffer is not small:
             PyMem_Free(buffer)
 
@@ -504,26 +580,29 @@ cdef object _clone_fast(object estimator, type t, _Facts facts):
 cdef object _clone_fast_into(
     object estimator, type t, _Facts facts, PyObject** originals, PyObject** clones
 ):
+    # ``originals`` and ``clones`` hold new references, released by the
+    # caller; ``clones[-1]`` is the free slot for self.
     cdef tuple names = facts.names
-    cdef Py_ssize_t n = len(names), i, filled = 0, mismatch = -1
-    cdef dict params = slep017_new_dict(n)
+    cdef Py_ssize_t n = len(names), i, mismatch = -1
+    cdef dict params
     cdef object value
-    try:
-        # get_params(deep=False) first, all of it, as upstream does.
-        for i in range(n):
-            value = getattr(estimator, <str>names[i])
-            Py_INCREF(value)
-            originals[i] = <PyObject*>value
-            filled = i + 1
-        for i in range(n):
-            value = _clone(<object>originals[i], False)
-            PyDict_SetItem(params, names[i], value)
-            clones[i] = <PyObject*>value  # borrowed: params keeps it alive
-    finally:
-        for i in range(filled):
-            Py_DECREF(<object>originals[i])
+    # get_params(deep=False) first, all of it, as upstream does.
+    for i in range(n):
+        value = getattr(estimator, <str>names[i])
+        Py_INCREF(value)
+        originals[i] = <PyObject*>value
+    for i in range(n):
+        value = _clone(<object>originals[i], False)
+        Py_INCREF(value)
+        clones[i] = <PyObject*>value
 
-    new_object = PyObject_Call(t, _EMPTY, params)
+    if facts.init is not None:
+        new_object = slep017_construct(t, facts.init, clones - 1, names)
+    else:
+        params = {}
+        for i in range(n):
+            PyDict_SetItem(params, names[i], <object>clones[i])
+        new_object = PyObject_Call(t, _EMPTY, params)
 
     if _METADATA_MODE:
         # Generic attribute access: the class's __getattribute__ is the one

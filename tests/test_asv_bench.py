@@ -8,7 +8,6 @@ of ``SKLEARN_SLEP017_ASV_QUICK=1`` (set here before the suite is imported).
 
 import importlib
 import inspect
-import itertools
 import json
 import os
 import re
