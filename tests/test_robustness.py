@@ -406,3 +406,28 @@ def test_concurrent_mixed_inputs_and_errors(impl):
     for i, results in enumerate(_in_threads(work)):
         order = expected[i % 2 :] + expected[: i % 2]
         assert results == order * 5
+
+
+class _ClearsItsList:
+    """An element whose clone empties (or extends) the list holding it."""
+
+    def __init__(self, holder, grow):
+        self.holder = holder
+        self.grow = grow
+
+    def __sklearn_clone__(self):
+        if self.grow:
+            self.holder.append(7)
+        else:
+            self.holder.clear()
+        return "cloned"
+
+
+@pytest.mark.parametrize("grow", [False, True])
+def test_list_changed_while_cloning_matches_upstream(impl, grow):
+    def make():
+        holder = [0]
+        holder += [_ClearsItsList(holder, grow), 5, 6]
+        return holder
+
+    assert impl.clone(make(), safe=False) == UPSTREAM_CLONE(make(), safe=False)
