@@ -211,22 +211,6 @@ def _iter_workloads(widths, flat):
                _workloads.flat_estimators(flat), _workloads.flat_estimators(1))
 
 
-def _constructor_calls(obj, out):
-    # Same traversal as _workloads.count_nodes, so len(out) is the node count.
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        for item in obj:
-            _constructor_calls(item, out)
-    elif isinstance(obj, dict):
-        for item in obj.values():
-            _constructor_calls(item, out)
-    elif hasattr(obj, "get_params") and not isinstance(obj, type):
-        params = obj.get_params(deep=False)
-        out.append((type(obj), params))
-        for value in params.values():
-            _constructor_calls(value, out)
-    return out
-
-
 class _Implementation:
     """One contender: how to call it on a workload, and in which context."""
 
@@ -246,7 +230,7 @@ class _Implementation:
 
 
 def _make_floor(obj):
-    calls = _constructor_calls(obj, [])
+    calls = _workloads.constructor_calls(obj)
 
     def floor():
         return [cls(**kwargs) for cls, kwargs in calls]

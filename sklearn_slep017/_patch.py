@@ -25,30 +25,18 @@ _live_impl = None
 _installed = {}  # name -> the exact object we put in place of upstream's
 
 
-def _make_sklearn_base_clone(impl):
-    # A function of our own, not ``impl.clone`` itself: ``disable()`` finds
-    # every module that took a reference to it (modules imported while we are
-    # enabled included) and gives them upstream's back, without touching
-    # modules that chose ``sklearn_slep017.clone`` on purpose.
-    impl_clone = impl.clone
+def _forwarder(impl_function, name):
+    # A function of our own, not the implementation's itself: ``disable()``
+    # finds every module that took a reference to it (modules imported while
+    # we are enabled included) and gives them upstream's back, without
+    # touching modules that chose ``sklearn_slep017.clone`` on purpose.
+    def forward(estimator, *, safe=True):
+        return impl_function(estimator, safe=safe)
 
-    def clone(estimator, *, safe=True):
-        return impl_clone(estimator, safe=safe)
-
-    clone.__doc__ = impl_clone.__doc__
-    clone.__module__ = "sklearn.base"
-    return clone
-
-
-def _make_clone_parametrized(impl):
-    impl_clone_parametrized = impl.clone_parametrized
-
-    def _clone_parametrized(estimator, *, safe=True):
-        return impl_clone_parametrized(estimator, safe=safe)
-
-    _clone_parametrized.__doc__ = impl_clone_parametrized.__doc__
-    _clone_parametrized.__module__ = "sklearn.base"
-    return _clone_parametrized
+    forward.__name__ = forward.__qualname__ = name
+    forward.__doc__ = impl_function.__doc__
+    forward.__module__ = "sklearn.base"
+    return forward
 
 
 def _replace(owner, name, value):
@@ -140,8 +128,10 @@ def enable(implementation=None):
             )
         base = sklearn.base
         estimator = _compat.UPSTREAM_BASE_ESTIMATOR
-        new_clone = _make_sklearn_base_clone(impl)
-        new_clone_parametrized = _make_clone_parametrized(impl)
+        new_clone = _forwarder(impl.clone, "clone")
+        new_clone_parametrized = _forwarder(
+            impl.clone_parametrized, "_clone_parametrized"
+        )
         try:
             for module, attr in list(_modules_holding(_compat.UPSTREAM_CLONE)):
                 _replace(module, attr, new_clone)

@@ -16,7 +16,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-__all__ = ["nested_pipeline", "flat_estimators", "deep_chain", "count_nodes"]
+__all__ = [
+    "nested_pipeline",
+    "flat_estimators",
+    "deep_chain",
+    "constructor_calls",
+    "count_nodes",
+]
 
 
 def _branch(i):
@@ -78,12 +84,48 @@ def deep_chain(depth=50):
     return estimator
 
 
+def constructor_calls(estimator):
+    """List the ``(class, params)`` of every estimator node of a tree.
+
+    Calling each class with its parameters is all a clone must do at the
+    least: the benchmarks time exactly that as the "floor".
+
+    Parameters
+    ----------
+    estimator : object
+        An estimator, or a container of estimators.
+
+    Returns
+    -------
+    calls : list of (type, dict)
+        One entry per object with ``get_params`` (classes excluded), in
+        depth-first order; ``params`` is its ``get_params(deep=False)``.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> constructor_calls([Ridge(alpha=2.0)])[0][1]["alpha"]
+    2.0
+    """
+    calls = []
+    _collect(estimator, calls)
+    return calls
+
+
+def _collect(obj, calls):
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        for item in obj:
+            _collect(item, calls)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            _collect(item, calls)
+    elif hasattr(obj, "get_params") and not isinstance(obj, type):
+        params = obj.get_params(deep=False)
+        calls.append((type(obj), params))
+        for value in params.values():
+            _collect(value, calls)
+
+
 def count_nodes(estimator):
     """Count the estimators (objects with ``get_params``) in a tree."""
-    if isinstance(estimator, (list, tuple, set, frozenset)):
-        return sum(count_nodes(e) for e in estimator)
-    if isinstance(estimator, dict):
-        return sum(count_nodes(e) for e in estimator.values())
-    if not hasattr(estimator, "get_params") or isinstance(estimator, type):
-        return 0
-    return 1 + sum(count_nodes(v) for v in estimator.get_params(deep=False).values())
+    return len(constructor_calls(estimator))

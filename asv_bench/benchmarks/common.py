@@ -124,7 +124,8 @@ def make_workload(name):
 
 
 def _constructor_calls(obj, out):
-    # The traversal of _workloads.count_nodes: one (class, kwargs) per node.
+    # _workloads.constructor_calls, kept here because asv runs this suite
+    # against older commits whose package may not have it.
     if isinstance(obj, (list, tuple, set, frozenset)):
         for item in obj:
             _constructor_calls(item, out)
