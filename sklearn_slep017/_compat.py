@@ -6,7 +6,11 @@ scikit-learn exactly as it was.
 
 import sklearn
 import sklearn.base
-from sklearn.utils import _metadata_requests
+
+try:  # metadata routing arrived in scikit-learn 1.3
+    from sklearn.utils import _metadata_requests
+except ImportError:
+    _metadata_requests = None
 
 from ._version_range import parse_version
 
@@ -31,7 +35,7 @@ DEFAULT_GET_PARAM_NAMES_FUNCS = {UPSTREAM_GET_PARAM_NAMES.__func__}
 # How ``_metadata_request`` travels to the clone: not at all before 1.3,
 # ``copy.deepcopy`` in 1.3-1.8, ``clone`` in 1.9 (whose request objects
 # implement ``__sklearn_clone__`` and keep ``owner`` by reference).
-if not hasattr(_metadata_requests, "MetadataRequest"):
+if _metadata_requests is None or not hasattr(_metadata_requests, "MetadataRequest"):
     METADATA_REQUEST_COPY = None
 elif hasattr(_metadata_requests.MetadataRequest, "__sklearn_clone__"):
     METADATA_REQUEST_COPY = "clone"
