@@ -181,8 +181,11 @@ def clone(estimator, *, safe=True):
     >>> classifier is cloned_classifier
     False
     """
-    if type(estimator) in _ATOMIC_TYPES and not safe:
+    estimator_type = type(estimator)
+    if estimator_type in _ATOMIC_TYPES and not safe:
         return estimator
+    if estimator_type is dict or estimator_type in _CONTAINER_TYPES:
+        return clone_parametrized(estimator, safe=safe)  # they never delegate
     if hasattr(estimator, "__sklearn_clone__") and not inspect.isclass(estimator):
         method = estimator.__sklearn_clone__
         if _is_default_sklearn_clone(estimator, method):
