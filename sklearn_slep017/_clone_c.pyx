@@ -29,6 +29,7 @@ from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
 from cpython.weakref cimport PyWeakref_GET_OBJECT
 
 from . import _class_facts, _clone_py, _compat
+from ._diagnostics import annotate, mark_constructor, mark_uncopyable, step_part
 
 __all__ = ["clone", "clone_parametrized", "get_param_names", "sklearn_clone"]
 
@@ -428,13 +429,32 @@ cdef object _fast_deepcopy(object obj):
 # The recursion.
 
 cdef object _clone_container(object estimator, type t, bint safe):
+    # Each loop notes, on an exception, which entry it was cloning (see
+    # _diagnostics); the try blocks cost nothing until something raises.
+    cdef Py_ssize_t i = 0
+    cdef dict result
     if t is dict:
-        return {k: _clone(v, safe) for k, v in (<dict>estimator).items()}
+        result = {}
+        try:
+            for k, v in (<dict>estimator).items():
+                result[k] = _clone(v, safe)
+        except Exception as exc:
+            annotate(exc, str(k))
+            raise
+        return result
     if t is list:
         return _clone_list(<list>estimator, safe)
     if t is tuple:
         return _clone_tuple(<tuple>estimator, safe)
-    return t([_clone(e, safe) for e in estimator])
+    cloned = []
+    try:
+        for e in estimator:
+            cloned.append(_clone(e, safe))
+            i += 1
+    except Exception as exc:
+        annotate(exc, step_part(estimator, i))
+        raise
+    return t(cloned)
 
 
 cdef list _clone_list(list items, bint safe):
@@ -444,14 +464,20 @@ cdef list _clone_list(list items, bint safe):
     # cloning an element changes the list.
     cdef Py_ssize_t n = len(items), i = 0
     cdef list result = PyList_New(n)
-    while i < len(items):
-        item = _clone(items[i], safe)
-        if i < n:
-            Py_INCREF(item)
-            PyList_SET_ITEM(result, i, item)
-        else:
-            result.append(item)
-        i += 1
+    try:
+        while i < len(items):
+            item = _clone(items[i], safe)
+            if i < n:
+                Py_INCREF(item)
+                PyList_SET_ITEM(result, i, item)
+            else:
+                result.append(item)
+            i += 1
+    except Exception as exc:
+        # Slots never filled are NULL: cut them before the list can be seen.
+        del result[i:]
+        annotate(exc, step_part(items, i))
+        raise
     if i < n:
         del result[i:]  # the list shrank: drop the slots never filled
     return result
@@ -461,12 +487,16 @@ cdef tuple _clone_tuple(tuple items, bint safe):
     # Built in place: no intermediate list per tuple (a Pipeline has one
     # tuple per step). An error midway leaves NULL slots, which tuple
     # deallocation handles.
-    cdef Py_ssize_t n = len(items), i
+    cdef Py_ssize_t n = len(items), i = 0
     cdef tuple result = PyTuple_New(n)
-    for i in range(n):
-        item = _clone(<object>PyTuple_GET_ITEM(items, i), safe)
-        Py_INCREF(item)
-        PyTuple_SET_ITEM(result, i, item)
+    try:
+        for i in range(n):
+            item = _clone(<object>PyTuple_GET_ITEM(items, i), safe)
+            Py_INCREF(item)
+            PyTuple_SET_ITEM(result, i, item)
+    except Exception as exc:
+        annotate(exc, step_part(items, i))
+        raise
     return result
 
 
@@ -486,7 +516,7 @@ cdef object _clone(object estimator, bint safe):
         # A class is never delegated to: deep-copied as itself, or refused.
         if not safe:
             return estimator
-        raise _not_an_estimator_error(estimator)
+        raise mark_constructor(_not_an_estimator_error(estimator))
     facts = _facts_for(t)
     if facts is not None and facts.params_fast and facts.clone_default:
         if not _shadowed(estimator, facts):
@@ -523,13 +553,21 @@ cdef object _clone_parametrized(object estimator, bint safe):
                 return _clone_fast(estimator, t, facts)
     if not hasattr(estimator, "get_params") or isinstance(estimator, type):
         if not safe:
-            return _deepcopy(estimator)
-        raise _not_an_estimator_error(estimator)
+            try:
+                return _deepcopy(estimator)
+            except Exception as exc:
+                mark_uncopyable(exc)
+                raise
+        raise mark_constructor(_not_an_estimator_error(estimator))
 
     klass = estimator.__class__
     new_object_params = estimator.get_params(deep=False)
     for name, param in new_object_params.items():
-        new_object_params[name] = _clone(param, False)
+        try:
+            new_object_params[name] = _clone(param, False)
+        except Exception as exc:
+            annotate(exc, name)
+            raise
 
     new_object = klass(**new_object_params)
     _carry_metadata_request(estimator, new_object, clone)
@@ -541,7 +579,7 @@ cdef object _clone_parametrized(object estimator, bint safe):
 
     for name in new_object_params:
         if new_object_params[name] is not params_set[name]:
-            raise _modified_parameter_error(estimator, name)
+            raise mark_constructor(_modified_parameter_error(estimator, name))
 
     if _HAS_OUTPUT_CONFIG and hasattr(estimator, "_sklearn_output_config"):
         new_object._sklearn_output_config = _fast_deepcopy(
@@ -612,10 +650,14 @@ cdef object _clone_fast_into(
         value = getattr(estimator, <str>names[i])
         Py_INCREF(value)
         originals[i] = <PyObject*>value
-    for i in range(n):
-        value = _clone(<object>originals[i], False)
-        Py_INCREF(value)
-        clones[i] = <PyObject*>value
+    try:
+        for i in range(n):
+            value = _clone(<object>originals[i], False)
+            Py_INCREF(value)
+            clones[i] = <PyObject*>value
+    except Exception as exc:
+        annotate(exc, names[i])
+        raise
 
     if facts.init is not None:
         new_object = slep017_construct(t, facts.init, clones - 1, names)
@@ -661,7 +703,7 @@ cdef object _clone_fast_into(
             new_object._skl_callbacks = value
 
     if mismatch >= 0:
-        raise _modified_parameter_error(estimator, names[mismatch])
+        raise mark_constructor(_modified_parameter_error(estimator, names[mismatch]))
 
     if _HAS_OUTPUT_CONFIG:
         value = _probe(estimator, _S_OUTPUT)

@@ -24,6 +24,7 @@ import types
 import weakref
 
 from . import _compat
+from ._diagnostics import annotate, mark_constructor, mark_uncopyable, step_part
 
 __all__ = ["clone", "clone_parametrized", "get_param_names", "sklearn_clone"]
 
@@ -239,21 +240,45 @@ def clone_parametrized(estimator, *, safe=True):
     >>> clone_parametrized(Ridge(alpha=3.0))
     Ridge(alpha=3.0)
     """
+    # Each loop below notes, on an exception, which parameter or entry it was
+    # cloning (see _diagnostics): a try block costs nothing until it raises.
     estimator_type = type(estimator)
     if estimator_type is dict:
-        return {k: clone(v, safe=safe) for k, v in estimator.items()}
+        cloned = {}
+        for k, v in estimator.items():
+            try:
+                cloned[k] = clone(v, safe=safe)
+            except Exception as exc:
+                annotate(exc, str(k))
+                raise
+        return cloned
     elif estimator_type in _CONTAINER_TYPES:
-        return estimator_type([clone(e, safe=safe) for e in estimator])
+        cloned = []
+        for i, e in enumerate(estimator):
+            try:
+                cloned.append(clone(e, safe=safe))
+            except Exception as exc:
+                annotate(exc, step_part(estimator, i))
+                raise
+        return estimator_type(cloned)
     elif not hasattr(estimator, "get_params") or isinstance(estimator, type):
         if not safe:
-            return copy.deepcopy(estimator)
+            try:
+                return copy.deepcopy(estimator)
+            except Exception as exc:
+                mark_uncopyable(exc)
+                raise
         else:
-            raise _not_an_estimator_error(estimator)
+            raise mark_constructor(_not_an_estimator_error(estimator))
 
     klass = estimator.__class__
     new_object_params = estimator.get_params(deep=False)
     for name, param in new_object_params.items():
-        new_object_params[name] = clone(param, safe=False)
+        try:
+            new_object_params[name] = clone(param, safe=False)
+        except Exception as exc:
+            annotate(exc, name)
+            raise
 
     new_object = klass(**new_object_params)
     _carry_metadata_request(estimator, new_object, clone)
@@ -269,7 +294,7 @@ def clone_parametrized(estimator, *, safe=True):
         param1 = new_object_params[name]
         param2 = params_set[name]
         if param1 is not param2:
-            raise _modified_parameter_error(estimator, name)
+            raise mark_constructor(_modified_parameter_error(estimator, name))
 
     # _sklearn_output_config is used by `set_output` to configure the output
     # container of an estimator.

@@ -1,0 +1,145 @@
+"""Notes that say where, deep in an estimator tree, a clone failed.
+
+When cloning fails below the top, the exception keeps upstream's type and
+message and gains one PEP 678 note: the path of the parameter that failed,
+in scikit-learn's ``set_params`` spelling, and a hint for the common causes.
+
+The spelling: estimator parameters by name, joined by ``__``; an entry of a
+list or tuple by its index, except a named step (a tuple whose first item is
+a string, as in ``Pipeline.steps`` or ``ColumnTransformer.transformers``),
+which is named by its step name, the estimator inside it adding nothing
+(other positions of the step add their index); a dict value by its key.
+So ``Pipeline(steps=[("scale", StandardScaler(...))])`` failing in
+``with_mean`` reads ``steps__scale__with_mean``.
+
+Each level of the recursion prepends its part on the way out, rewriting the
+one note; nothing runs unless a clone fails.
+"""
+
+__all__ = ["annotate", "mark_uncopyable", "mark_constructor"]
+
+_PATH = "_sklearn_slep017_path"
+_NOTE = "_sklearn_slep017_note"
+_CAUSE = "_sklearn_slep017_cause"
+_PREFIX = "sklearn_slep017: cloning failed at parameter path "
+
+_HINTS = {
+    "uncopyable": (
+        "Hint: this parameter holds an object that cannot be deep-copied (a "
+        "built model, a lock, a file, a session): pass a factory that builds "
+        "it, or give the estimator a __sklearn_clone__ that rebuilds it."
+    ),
+    "constructor": (
+        "Hint: the estimator's constructor must store each parameter "
+        "unchanged (no copying, converting or validating); do that in fit."
+    ),
+    "class": (
+        "Hint: a class was passed where an instance is expected; pass an "
+        "instance, e.g. Estimator() rather than Estimator."
+    ),
+    "not_estimator": (
+        "Hint: an object without get_params was passed where an estimator is "
+        "expected; wrap it in an estimator, or clone with safe=False."
+    ),
+}
+
+# Errors with no single culprit, or during which running more code is unsafe.
+_SKIPPED = (RecursionError, MemoryError)
+
+
+def _mark(exc, cause):
+    if getattr(exc, _CAUSE, None) is None:
+        try:
+            setattr(exc, _CAUSE, cause)
+        except AttributeError:  # an exception type without a __dict__
+            pass
+    return exc
+
+
+def mark_uncopyable(exc):
+    """Record that ``exc`` came out of ``copy.deepcopy`` of a parameter."""
+    return _mark(exc, "uncopyable")
+
+
+def mark_constructor(exc):
+    """Record that ``exc`` is the constructor sanity check's, or a refusal."""
+    message = str(exc)
+    if message.startswith("Cannot clone object. You should provide an instance"):
+        return _mark(exc, "class")
+    if "does not implement a 'get_params' method" in message:
+        return _mark(exc, "not_estimator")
+    return _mark(exc, "constructor")
+
+
+def step_part(container, index):
+    """The path part of entry ``index`` of a list, tuple or set ``container``.
+
+    Returns None for the estimator position of a named step (the step name
+    already stands for it).
+    """
+    if type(container) is tuple and container and type(container[0]) is str:
+        return None if index == 1 else str(index)
+    item = None
+    if type(container) in (list, tuple) and index < len(container):
+        item = container[index]
+    if type(item) is tuple and item and type(item[0]) is str:
+        return item[0]
+    return str(index)
+
+
+def annotate(exc, part):
+    """Prepend ``part`` to the parameter path carried by ``exc``.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The exception on its way out of a nested clone; only ``Exception``
+        subclasses other than ``RecursionError`` and ``MemoryError`` are
+        annotated.
+    part : str or None
+        The path part of the level it is leaving; None adds nothing.
+    """
+    if part is None or not isinstance(exc, Exception) or isinstance(exc, _SKIPPED):
+        return
+    try:
+        path = getattr(exc, _PATH, None)
+        path = part if path is None else part + "__" + path
+        setattr(exc, _PATH, path)
+    except AttributeError:  # an exception type without a __dict__
+        return
+    note = _PREFIX + repr(path)
+    hint = _HINTS.get(getattr(exc, _CAUSE, None))
+    if hint:
+        note += "\n" + hint
+    notes = getattr(exc, "__notes__", None)
+    if not isinstance(notes, list):
+        notes = []
+        exc.__notes__ = notes  # add_note is 3.11+; the list works everywhere
+    previous = getattr(exc, _NOTE, None)
+    for i, existing in enumerate(notes):
+        if existing is previous:
+            notes[i] = note
+            break
+    else:
+        notes.append(note)
+    setattr(exc, _NOTE, note)
+
+
+def parameter_path(exc):
+    """The parameter path a failed clone recorded on ``exc``, or None.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import Pipeline
+    >>> from sklearn.preprocessing import FunctionTransformer
+    >>> import threading
+    >>> from sklearn_slep017 import clone
+    >>> from sklearn_slep017._diagnostics import parameter_path
+    >>> pipe = Pipeline([("f", FunctionTransformer(kw_args={"lock": threading.Lock()}))])
+    >>> try:
+    ...     clone(pipe)
+    ... except TypeError as exc:
+    ...     parameter_path(exc)
+    'steps__f__kw_args__lock'
+    """
+    return getattr(exc, _PATH, None)
