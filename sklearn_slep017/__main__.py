@@ -18,6 +18,10 @@ SUBCOMMANDS = {
         "time clone side by side: upstream, reference, compiled, and the "
         "constructor-only floor",
     ),
+    "check": (
+        "sklearn_slep017._check_cli",
+        "check estimators against the clone contract (module:Object specs)",
+    ),
 }
 
 

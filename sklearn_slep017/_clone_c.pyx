@@ -29,7 +29,13 @@ from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
 from cpython.weakref cimport PyWeakref_GET_OBJECT
 
 from . import _class_facts, _clone_py, _compat
-from ._diagnostics import annotate, mark_constructor, mark_uncopyable, step_part
+from ._diagnostics import (
+    annotate,
+    annotate_parameter,
+    mark_constructor,
+    mark_uncopyable,
+    step_part,
+)
 
 __all__ = ["clone", "clone_parametrized", "get_param_names", "sklearn_clone"]
 
@@ -102,6 +108,16 @@ cdef extern from *:
     }
 
     static int slep017_error_set(void) { return -1; }
+
+    /* PyDict_GetItem without its cost of saving and restoring the error
+       state on every call (CPython 3.11); errors are suppressed alike. */
+    static PyObject *slep017_dict_get(PyObject *dict, PyObject *key) {
+        PyObject *found = PyDict_GetItemWithError(dict, key);
+        if (found == NULL && PyErr_Occurred()) {
+            PyErr_Clear();
+        }
+        return found;
+    }
 
     /* The code object of the class's __init__ (borrowed), Py_None when it
        is not a plain Python function. */
@@ -181,6 +197,7 @@ cdef extern from *:
     int slep017_method_is_class_own(object obj, object name)
     int slep017_error_set() except -1
     int slep017_enter() except -1
+    PyObject* slep017_dict_get(object d, object key)
     PyObject* slep017_init_code(object type, object name)
     object slep017_construct(object type, object init, PyObject** args, object kwnames)
 
@@ -196,6 +213,7 @@ cdef object _not_an_estimator_error = _clone_py._not_an_estimator_error
 cdef object _modified_parameter_error = _clone_py._modified_parameter_error
 cdef object _carry_metadata_request = _clone_py._carry_metadata_request
 cdef object _class_facts_of = _class_facts.class_facts
+cdef object _defined_on_class = _class_facts.defined_on_class
 cdef object _introspect_param_names = _clone_py._introspect_param_names
 
 cdef str _METADATA_MODE = _compat.METADATA_REQUEST_COPY or ""
@@ -247,6 +265,11 @@ cdef class _Facts:
     cdef bint own_get_params_private
     cdef bint plain_init         # cls(**params) stores each one unchanged
     cdef object init             # __init__ to call directly, or None
+    cdef bint has_dict           # instances have a __dict__
+    cdef tuple direct            # per name: not on the class, so __dict__ has it
+    cdef bint class_metadata     # the class itself defines the attribute
+    cdef bint class_output
+    cdef bint class_callbacks
     cdef tuple names
     cdef object init_code        # __init__.__code__ when facts were made
 
@@ -348,8 +371,49 @@ cdef _Facts _facts_slow(type cls, unsigned int tag):
     facts.own_get_params_private = own_get_params_private
     facts.plain_init = plain_init
     facts.init = init
+    facts.has_dict = cls.__dictoffset__ != 0
+    facts.direct = tuple(
+        [not _defined_on_class(cls, name) for name in (names or ())]
+    )
+    facts.class_metadata = _defined_on_class(cls, _S_METADATA)
+    facts.class_output = _defined_on_class(cls, _S_OUTPUT)
+    facts.class_callbacks = _defined_on_class(cls, _S_CALLBACKS)
     _FACTS[key] = facts
     return facts
+
+
+cdef inline object _instance_dict(object obj, _Facts facts):
+    # The instance __dict__ of an object being cloned (None without one).
+    # Asking for it makes CPython 3.11+ materialise the dict of an object
+    # that kept its attributes inline, once per object: scikit-learn does
+    # the same whenever it pickles an estimator or checks it is fitted. In
+    # exchange every question below is a dictionary look-up.
+    if not facts.has_dict:
+        return None
+    return PyObject_GenericGetDict(obj, NULL)
+
+
+cdef inline bint _dict_shadows(object d, bint delegating):
+    """Whether the instance dict ``d`` hides a method clone would call."""
+    if d is None or not <dict>d:
+        return False
+    return (
+        slep017_dict_get(d, _S_GET_PARAMS) is not NULL
+        or slep017_dict_get(d, _S_GET_PARAM_NAMES) is not NULL
+        or slep017_dict_get(d, _S_GET_PARAMS_PRIVATE) is not NULL
+        or (delegating and slep017_dict_get(d, _S_SKLEARN_CLONE) is not NULL)
+    )
+
+
+cdef inline object _probe_in(object obj, object d, str name, bint on_class):
+    """``_probe``, answered from the instance dict where the class lacks it."""
+    cdef PyObject* found
+    if on_class:
+        return _probe(obj, name)
+    if d is None:
+        return _ABSENT
+    found = slep017_dict_get(d, name)
+    return _ABSENT if found is NULL else <object>found
 
 
 cdef inline bint _shadowed(object obj, _Facts facts, bint delegating=True):
@@ -519,10 +583,11 @@ cdef object _clone(object estimator, bint safe):
         raise mark_constructor(_not_an_estimator_error(estimator))
     facts = _facts_for(t)
     if facts is not None and facts.params_fast and facts.clone_default:
-        if not _shadowed(estimator, facts):
+        d = _instance_dict(estimator, facts)
+        if not _dict_shadows(d, True):
             slep017_enter()
             try:
-                return _clone_fast(estimator, t, facts)
+                return _clone_fast(estimator, t, facts, d)
             finally:
                 Py_LeaveRecursiveCall()
     slep017_enter()
@@ -549,8 +614,9 @@ cdef object _clone_parametrized(object estimator, bint safe):
     if not isinstance(estimator, type):
         facts = _facts_for(t)
         if facts is not None and facts.params_fast:
-            if not _shadowed(estimator, facts, False):
-                return _clone_fast(estimator, t, facts)
+            d = _instance_dict(estimator, facts)
+            if not _dict_shadows(d, False):
+                return _clone_fast(estimator, t, facts, d)
     if not hasattr(estimator, "get_params") or isinstance(estimator, type):
         if not safe:
             try:
@@ -566,7 +632,7 @@ cdef object _clone_parametrized(object estimator, bint safe):
         try:
             new_object_params[name] = _clone(param, False)
         except Exception as exc:
-            annotate(exc, name)
+            annotate_parameter(exc, estimator, name)
             raise
 
     new_object = klass(**new_object_params)
@@ -611,7 +677,7 @@ cdef inline object _probe(object obj, str name):
     return value
 
 
-cdef object _clone_fast(object estimator, type t, _Facts facts):
+cdef object _clone_fast(object estimator, type t, _Facts facts, object d):
     """Default ``clone_parametrized`` of an instance of a fast class."""
     cdef Py_ssize_t n = len(facts.names)
     # The parameter values, a free slot, then their clones: one C array, on
@@ -628,7 +694,7 @@ cdef object _clone_fast(object estimator, type t, _Facts facts):
     for i in range(2 * n + 1):
         buffer[i] = NULL
     try:
-        return _clone_fast_into(estimator, t, facts, buffer, buffer + n + 1)
+        return _clone_fast_into(estimator, t, facts, d, buffer, buffer + n + 1)
     finally:
         for i in range(2 * n + 1):
             Py_XDECREF(buffer[i])
@@ -637,7 +703,12 @@ cdef object _clone_fast(object estimator, type t, _Facts facts):
 
 
 cdef object _clone_fast_into(
-    object estimator, type t, _Facts facts, PyObject** originals, PyObject** clones
+    object estimator,
+    type t,
+    _Facts facts,
+    object d,
+    PyObject** originals,
+    PyObject** clones,
 ):
     # ``originals`` and ``clones`` hold new references, released by the
     # caller; ``clones[-1]`` is the free slot for self.
@@ -645,9 +716,18 @@ cdef object _clone_fast_into(
     cdef Py_ssize_t n = len(names), i, mismatch = -1
     cdef dict params
     cdef object value
-    # get_params(deep=False) first, all of it, as upstream does.
+    cdef tuple direct = facts.direct
+    cdef PyObject* found
+    # get_params(deep=False) first, all of it, as upstream does. A name the
+    # class does not define can only live in the instance dict.
     for i in range(n):
-        value = getattr(estimator, <str>names[i])
+        found = NULL
+        if d is not None and direct[i]:
+            found = slep017_dict_get(d, names[i])
+        if found is not NULL:
+            value = <object>found
+        else:
+            value = getattr(estimator, <str>names[i])
         Py_INCREF(value)
         originals[i] = <PyObject*>value
     try:
@@ -656,7 +736,7 @@ cdef object _clone_fast_into(
             Py_INCREF(value)
             clones[i] = <PyObject*>value
     except Exception as exc:
-        annotate(exc, names[i])
+        annotate_parameter(exc, estimator, names[i])
         raise
 
     if facts.init is not None:
@@ -670,7 +750,7 @@ cdef object _clone_fast_into(
     if _METADATA_MODE:
         # Generic attribute access: the class's __getattribute__ is the one
         # _carry_metadata_request would use.
-        value = _probe(estimator, _S_METADATA)
+        value = _probe_in(estimator, d, _S_METADATA, facts.class_metadata)
         if value is not _ABSENT:
             try:
                 if _METADATA_MODE == "clone":
@@ -698,7 +778,7 @@ cdef object _clone_fast_into(
                 mismatch = i
 
     if _HAS_CALLBACKS:
-        value = _probe(estimator, _S_CALLBACKS)
+        value = _probe_in(estimator, d, _S_CALLBACKS, facts.class_callbacks)
         if value is not _ABSENT:
             new_object._skl_callbacks = value
 
@@ -706,7 +786,7 @@ cdef object _clone_fast_into(
         raise mark_constructor(_modified_parameter_error(estimator, names[mismatch]))
 
     if _HAS_OUTPUT_CONFIG:
-        value = _probe(estimator, _S_OUTPUT)
+        value = _probe_in(estimator, d, _S_OUTPUT, facts.class_output)
         if value is not _ABSENT:
             new_object._sklearn_output_config = _fast_deepcopy(value)
     return new_object

@@ -24,7 +24,13 @@ import types
 import weakref
 
 from . import _compat
-from ._diagnostics import annotate, mark_constructor, mark_uncopyable, step_part
+from ._diagnostics import (
+    annotate,
+    annotate_parameter,
+    mark_constructor,
+    mark_uncopyable,
+    step_part,
+)
 
 __all__ = ["clone", "clone_parametrized", "get_param_names", "sklearn_clone"]
 
@@ -277,7 +283,7 @@ def clone_parametrized(estimator, *, safe=True):
         try:
             new_object_params[name] = clone(param, safe=False)
         except Exception as exc:
-            annotate(exc, name)
+            annotate_parameter(exc, estimator, name)
             raise
 
     new_object = klass(**new_object_params)

@@ -4,19 +4,30 @@ When cloning fails below the top, the exception keeps upstream's type and
 message and gains one PEP 678 note: the path of the parameter that failed,
 in scikit-learn's ``set_params`` spelling, and a hint for the common causes.
 
-The spelling: estimator parameters by name, joined by ``__``; an entry of a
-list or tuple by its index, except a named step (a tuple whose first item is
-a string, as in ``Pipeline.steps`` or ``ColumnTransformer.transformers``),
-which is named by its step name, the estimator inside it adding nothing
-(other positions of the step add their index); a dict value by its key.
-So ``Pipeline(steps=[("scale", StandardScaler(...))])`` failing in
-``with_mean`` reads ``steps__scale__with_mean``.
+The spelling: estimator parameters by name, joined by ``__``. A named step
+(a tuple whose first item is a string, as in ``Pipeline.steps``,
+``FeatureUnion.transformer_list`` or ``ColumnTransformer.transformers``) is
+named by its step name; where the owner's ``get_params(deep=True)`` knows
+that name, the list parameter itself is left out, exactly as ``set_params``
+expects (``features__net__model``, not ``steps__features__...``). Other
+list or tuple entries are named by their index (the estimator inside a
+named step adds nothing; its other positions add their index, e.g.
+``transformers__f__2`` for a ``ColumnTransformer``'s columns), dict values
+by their key. Such index parts cannot be passed to ``set_params`` but say
+precisely where the failure is.
 
 Each level of the recursion prepends its part on the way out, rewriting the
 one note; nothing runs unless a clone fails.
 """
 
-__all__ = ["annotate", "mark_uncopyable", "mark_constructor"]
+__all__ = [
+    "annotate",
+    "annotate_parameter",
+    "mark_constructor",
+    "mark_uncopyable",
+    "parameter_path",
+    "step_part",
+]
 
 _PATH = "_sklearn_slep017_path"
 _NOTE = "_sklearn_slep017_note"
@@ -125,6 +136,33 @@ def annotate(exc, part):
     setattr(exc, _NOTE, note)
 
 
+def annotate_parameter(exc, estimator, name):
+    """Prepend parameter ``name`` of ``estimator`` to the path of ``exc``.
+
+    The parameter is left out where ``set_params`` addresses its named steps
+    directly (a composition such as ``Pipeline.steps``).
+    """
+    path = getattr(exc, _PATH, None)
+    if path is not None and _addressed_by_step_name(estimator, name, path):
+        return
+    annotate(exc, name)
+
+
+def _addressed_by_step_name(estimator, name, path):
+    step, _, rest = path.partition("__")
+    if rest.split("__", 1)[0].isdigit():
+        return False  # a position inside the step, not its estimator
+    value = getattr(estimator, name, None)
+    if type(value) not in (list, tuple) or not any(
+        type(item) is tuple and item and item[0] == step for item in value
+    ):
+        return False
+    try:
+        return step in estimator.get_params(deep=True)
+    except Exception:  # a broken get_params: keep the longer, exact path
+        return False
+
+
 def parameter_path(exc):
     """The parameter path a failed clone recorded on ``exc``, or None.
 
@@ -140,6 +178,6 @@ def parameter_path(exc):
     ...     clone(pipe)
     ... except TypeError as exc:
     ...     parameter_path(exc)
-    'steps__f__kw_args__lock'
+    'f__kw_args__lock'
     """
     return getattr(exc, _PATH, None)

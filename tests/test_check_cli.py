@@ -1,0 +1,151 @@
+"""``python -m sklearn_slep017 check``: exit status and output, via subprocess."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+MODULE = textwrap.dedent(
+    '''
+    import threading
+
+    from sklearn.base import BaseEstimator, TransformerMixin
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+
+    class Sound(BaseEstimator):
+        def __init__(self, items=None, alpha=1.0):
+            self.items = items
+            self.alpha = alpha
+
+
+    class SharesItems(Sound):
+        def __sklearn_clone__(self):
+            return type(self)(**self.get_params(deep=False))
+
+
+    class Model:
+        def __init__(self):
+            self._lock = threading.Lock()
+
+
+    class Wrapper(TransformerMixin, BaseEstimator):
+        def __init__(self, model=None):
+            self.model = model
+
+        def fit(self, X, y=None):
+            return self
+
+        def transform(self, X):
+            return X
+
+
+    def make_sound():
+        return Pipeline([("s", Sound(items=[1, 2])), ("ridge", Ridge())])
+
+
+    def make_broken():
+        return Pipeline([("scaler", StandardScaler()), ("shares", SharesItems(items=[1]))])
+
+
+    def make_lock_pipeline():
+        return Pipeline([
+            ("prep", StandardScaler()),
+            ("outer", Pipeline([("union", FeatureUnion([("w", Wrapper(model=Model()))]))])),
+        ])
+
+
+    def failing_factory():
+        raise RuntimeError("factory exploded")
+
+
+    class NeedsArgs(BaseEstimator):
+        def __init__(self, required):
+            self.required = required
+
+
+    SOUND_INSTANCE = Sound(items={"a": [1]})
+    '''
+)
+
+
+@pytest.fixture
+def run_check(tmp_path, impl_name):
+    (tmp_path / "clonemods.py").write_text(MODULE)
+
+    def run(*specs, extra=()):
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(tmp_path)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+        )
+        proc = subprocess.run(
+            [sys.executable, "-m", "sklearn_slep017", "check", "--implementation",
+             impl_name, *extra, *specs],
+            capture_output=True, text=True, env=env, timeout=300,
+        )
+        return proc.returncode, proc.stdout + proc.stderr
+
+    return run
+
+
+def test_sound_estimators_exit_0(run_check, impl_name):
+    status, out = run_check(
+        "clonemods:Sound", "clonemods:make_sound", "clonemods:SOUND_INSTANCE",
+        "sklearn.linear_model:LogisticRegression", extra=("--fit",),
+    )
+    assert status == 0, out
+    assert "implementation: %s" % impl_name in out
+    assert out.count("  PASS  ") == 4 * 8
+    assert "FAIL" not in out
+    assert "summary: 4 estimators checked, 0 broken; 32 passed, 0 failed, 0 skipped" in out
+
+
+def test_broken_estimator_exits_1_naming_promise_and_path(run_check):
+    status, out = run_check("clonemods:make_broken", "clonemods:Sound")
+    assert status == 1, out
+    fail_lines = [line for line in out.splitlines() if line.startswith("  FAIL")]
+    assert len(fail_lines) == 1
+    assert "check_clone_shares_no_mutable_param" in fail_lines[0]
+    assert "the clone shares no mutable parameter value with the original" in fail_lines[0]
+    assert "shares__items: the clone and the original share one list" in out
+    assert "hint:" in out
+    assert "summary: 2 estimators checked, 1 broken; 15 passed, 1 failed, 0 skipped" in out
+
+
+def test_lock_three_levels_down_names_path(run_check):
+    status, out = run_check("clonemods:make_lock_pipeline")
+    assert status == 1, out
+    assert "  FAIL  check_clone_succeeds" in out
+    assert "outer__union__w__model:" in out and "_lock" in out
+    assert out.count("  SKIP  ") == 7
+
+
+BAD_SPECS = [
+    ("clonemods", "is not a spec: write package.module:Object"),
+    ("no_such_module_xyz:Thing", "cannot import module 'no_such_module_xyz'"),
+    ("clonemods:Missing", "module 'clonemods' has no attribute 'Missing'"),
+    ("clonemods:failing_factory", "cannot call factory clonemods:failing_factory with no "
+                                  "arguments: RuntimeError: factory exploded"),
+    ("clonemods:NeedsArgs", "cannot instantiate class clonemods:NeedsArgs with no arguments"),
+]
+
+
+def test_bad_specs_exit_2(run_check):
+    # One process for all of them: each spec error is reported on its own line.
+    status, out = run_check(*[spec for spec, _ in BAD_SPECS], "clonemods:Sound")
+    assert status == 2, out
+    for spec, message in BAD_SPECS:
+        assert "%s: ERROR " % spec in out and message in out
+    # The other spec is still checked.
+    assert "clonemods:Sound -> Sound()" in out
+    assert "5 spec errors" in out
+
+
+def test_bad_spec_wins_over_broken(run_check):
+    status, out = run_check("clonemods:make_broken", "clonemods:Missing")
+    assert status == 2, out
+    assert "  FAIL  check_clone_shares_no_mutable_param" in out

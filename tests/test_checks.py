@@ -1,0 +1,584 @@
+"""The clone-contract checks: each promise with a sound and a broken estimator.
+
+Every behavioural test runs through the ``impl`` fixture, so both clone
+implementations are checked with the same expectations.
+"""
+
+import copy
+import threading
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import all_estimators
+
+from sklearn_slep017 import checks
+from sklearn_slep017.checks import (
+    CHECKS,
+    check_clone_contract,
+    check_clone_idempotent,
+    check_clone_keeps_config,
+    check_clone_leaves_original_untouched,
+    check_clone_pickles,
+    check_clone_shares_no_mutable_param,
+    check_clone_succeeds,
+    check_clone_type_and_params,
+    check_clone_unfitted,
+    parametrize_with_clone_checks,
+    run_clone_checks,
+)
+
+X_SMALL = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5], [1.0, 1.0], [0.2, 0.8], [0.9, 0.1]])
+Y_SMALL = np.array([0, 1, 0, 1, 0, 1])
+
+
+# --------------------------------------------------------------------------
+# Estimators used by the tests
+
+
+class Model:
+    """A stand-in for a built deep-learning model: holds a lock."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.weights = [0.0]
+
+
+def build_model():
+    return Model()
+
+
+def identity(X):
+    return X
+
+
+class Wrapper(TransformerMixin, BaseEstimator):
+    """A transformer wrapping a model object (or a function that builds one)."""
+
+    def __init__(self, model=None):
+        self.model = model
+
+    def fit(self, X, y=None):
+        self.model_ = self.model() if callable(self.model) else self.model
+        return self
+
+    def transform(self, X):
+        return X
+
+
+def lock_pipeline(model):
+    """``model`` three levels down: Pipeline > Pipeline > FeatureUnion > Wrapper."""
+    return Pipeline(
+        [
+            ("prep", StandardScaler()),
+            ("outer", Pipeline([("union", FeatureUnion([("w", Wrapper(model=model))]))])),
+        ]
+    )
+
+
+class Items(BaseEstimator):
+    """A sound estimator with a mutable parameter."""
+
+    def __init__(self, items=None, alpha=1.0):
+        self.items = items
+        self.alpha = alpha
+
+    def fit(self, X, y=None):
+        self.coef_ = np.ones(np.shape(X)[1])
+        return self
+
+
+class CopyingConstructor(BaseEstimator):
+    def __init__(self, items=()):
+        self.items = list(items)  # breaks the identity promise
+
+
+class CopyingGetParams(BaseEstimator):
+    def __init__(self, items=None):
+        self.items = items
+
+    def get_params(self, deep=True):
+        return {"items": list(self.items)}
+
+
+class VarArgs(BaseEstimator):
+    def __init__(self, *args):
+        self.args = args
+
+
+class ShallowCopyClone(Items):
+    def __sklearn_clone__(self):
+        return copy.copy(self)  # carries fitted attributes
+
+
+class ParamsNotClonedClone(Items):
+    def __sklearn_clone__(self):
+        return type(self)(**self.get_params(deep=False))  # shares the values
+
+
+class OuterListCopiedClone(Items):
+    def __sklearn_clone__(self):
+        return type(self)(items=list(self.items), alpha=self.alpha)
+
+
+class ResetAlphaClone(Items):
+    def __sklearn_clone__(self):
+        new = super().__sklearn_clone__()
+        new.alpha = 1.0
+        return new
+
+
+class OtherTypeClone(Items):
+    def __sklearn_clone__(self):
+        return Items(items=copy.deepcopy(self.items), alpha=self.alpha)
+
+
+class MutatingClone(Items):
+    def __sklearn_clone__(self):
+        self.items.append("cloned")
+        return Items.__sklearn_clone__(self)
+
+
+class MarkingClone(Items):
+    def __sklearn_clone__(self):
+        self.clone_count_ = getattr(self, "clone_count_", 0) + 1
+        return Items.__sklearn_clone__(self)
+
+
+class DriftingClone(Items):
+    """Clones of clones drift: only cloning a clone changes ``alpha``."""
+
+    def __sklearn_clone__(self):
+        new = Items.__sklearn_clone__(self)
+        if getattr(self, "_is_clone", False):
+            new.alpha = self.alpha + 1
+        new._is_clone = True
+        return new
+
+
+class Frozen(BaseEstimator):
+    """A frozen wrapper: clone returns it as is."""
+
+    def __init__(self, estimator=None):
+        self.estimator = estimator
+
+    def __sklearn_clone__(self):
+        return self
+
+    def fit(self, X, y=None):
+        return self
+
+
+class Scaler(TransformerMixin, BaseEstimator):
+    """A transformer supporting set_output and a fit metadata request."""
+
+    def __init__(self, factor=2.0):
+        self.factor = factor
+
+    def fit(self, X, y=None, sample_weight=None):
+        self.n_features_in_ = np.shape(X)[1]
+        return self
+
+    def transform(self, X):
+        return np.asarray(X) * self.factor
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["x%d" % i for i in range(self.n_features_in_)], dtype=object)
+
+
+class ConfigDroppingScaler(Scaler):
+    def __sklearn_clone__(self):
+        return type(self)(factor=self.factor)  # forgets output config and requests
+
+
+class LambdaParam(BaseEstimator):
+    def __init__(self, func=None):
+        self.func = func
+
+
+def _raises(check, estimator, **kwargs):
+    with pytest.raises(AssertionError) as info:
+        check(estimator, **kwargs)
+    return str(info.value)
+
+
+# --------------------------------------------------------------------------
+# check_clone_succeeds
+
+
+def test_succeeds_sound(impl):
+    assert check_clone_succeeds(lock_pipeline(build_model), clone=impl.clone) is None
+
+
+def test_succeeds_names_undeepcopyable_model_three_levels_down(impl):
+    message = _raises(check_clone_succeeds, lock_pipeline(Model()), clone=impl.clone)
+    assert "outer__union__w__model:" in message
+    assert "_lock" in message and "_thread.lock" in message
+    assert "hint:" in message
+
+
+def test_succeeds_names_nested_parameter_a_constructor_copies(impl):
+    est = make_pipeline(StandardScaler(), CopyingConstructor(items=[1, 2]))
+    message = _raises(check_clone_succeeds, est, clone=impl.clone)
+    assert "copyingconstructor__items:" in message
+    assert "does not set or modifies" in message
+    assert "store constructor arguments unchanged" in message
+
+
+def test_succeeds_names_parameter_get_params_copies(impl):
+    message = _raises(check_clone_succeeds, CopyingGetParams(items=[1]), clone=impl.clone)
+    assert "  - items:" in message
+
+
+def test_succeeds_raw_model_and_varargs(impl):
+    message = _raises(check_clone_succeeds, Model(), clone=impl.clone)
+    assert "get_params" in message and "BaseEstimator" in message
+    message = _raises(check_clone_succeeds, VarArgs(), clone=impl.clone)
+    assert "no *args" in message
+
+
+# --------------------------------------------------------------------------
+# check_clone_type_and_params
+
+
+def test_type_and_params_sound(impl):
+    est = Items(
+        items={"a": [1, np.nan], "arr": np.array([1.0, np.nan]), "rs": np.random.RandomState(3)},
+        alpha=float("nan"),
+    )
+    assert check_clone_type_and_params(est, clone=impl.clone) is None
+
+
+def test_type_and_params_names_reset_nested_parameter(impl):
+    est = make_pipeline(StandardScaler(), ResetAlphaClone(alpha=3.0))
+    message = _raises(check_clone_type_and_params, est, clone=impl.clone)
+    assert "resetalphaclone__alpha:" in message
+    assert "3.0 vs 1.0" in message
+
+
+def test_type_and_params_other_type(impl):
+    message = _raises(check_clone_type_and_params, OtherTypeClone(items=[1]), clone=impl.clone)
+    assert "the clone is a Items, the original a OtherTypeClone" in message
+
+
+def test_path_spelling_for_non_exposed_steps_and_plain_lists(impl):
+    # A list of named steps that is not exposed by get_params(deep=True) keeps
+    # its parameter name; elements of plain lists are named by index.
+    est = Items(items=[("a", ResetAlphaClone(alpha=5.0))])
+    message = _raises(check_clone_type_and_params, est, clone=impl.clone)
+    assert "items__a__alpha:" in message
+    message = _raises(
+        check_clone_shares_no_mutable_param, OuterListCopiedClone(items=[[1], 2]), clone=impl.clone
+    )
+    assert "items__0:" in message
+    assert "items__1" not in message  # an int is an atom
+
+
+# --------------------------------------------------------------------------
+# check_clone_unfitted
+
+
+def test_unfitted_sound_fits_a_copy_not_the_original(impl):
+    est = LogisticRegression()
+    assert check_clone_unfitted(est, clone=impl.clone, fit=True) is None
+    assert not hasattr(est, "coef_")
+    assert check_clone_unfitted(est, clone=impl.clone, X=X_SMALL, y=Y_SMALL) is None
+    assert not hasattr(est, "coef_")
+
+
+def test_unfitted_names_attribute_of_shallow_copy(impl):
+    est = ShallowCopyClone(items=[1])
+    message = _raises(check_clone_unfitted, est, clone=impl.clone, fit=True)
+    assert "coef_: fitted attribute survives" in message
+    fitted = make_pipeline(StandardScaler(), ShallowCopyClone()).fit(X_SMALL, Y_SMALL)
+    message = _raises(check_clone_unfitted, fitted, clone=impl.clone)
+    assert "shallowcopyclone.coef_" in message
+
+
+def test_unfitted_frozen_wrapper_passes_and_says_so(impl):
+    fitted = LogisticRegression().fit(X_SMALL, Y_SMALL)
+    for frozen in (Frozen(estimator=fitted), FrozenEstimator(fitted)):
+        frozen.extra_ = "fitted state"
+        note = check_clone_unfitted(frozen, clone=impl.clone)
+        assert "frozen" in note
+    # A copy carrying the same fitted state, not frozen by protocol, fails.
+    shallow = ShallowCopyClone().fit(X_SMALL)
+    with pytest.raises(AssertionError):
+        check_clone_unfitted(shallow, clone=impl.clone)
+
+
+def test_unfitted_unfittable_is_not_an_error(impl):
+    note = check_clone_unfitted(LambdaParam(), clone=impl.clone, fit=True)  # no fit method
+    assert "could not be fitted" in note and "no fitted attribute" in note
+
+
+# --------------------------------------------------------------------------
+# check_clone_shares_no_mutable_param
+
+
+def test_shares_sound(impl):
+    est = make_pipeline(
+        Items(items={"l": [1], "a": np.zeros(2)}),
+        LogisticRegression(random_state=np.random.RandomState(0)),
+    )
+    assert check_clone_shares_no_mutable_param(est, clone=impl.clone) is None
+
+
+def test_shares_names_shared_list_nested(impl):
+    est = Pipeline([("s", ParamsNotClonedClone(items=[1, 2]))])
+    message = _raises(check_clone_shares_no_mutable_param, est, clone=impl.clone)
+    assert "s__items:" in message and "share one list" in message
+
+
+def test_shares_random_state_must_not_be_shared(impl):
+    est = ParamsNotClonedClone(items=np.random.RandomState(0))
+    message = _raises(check_clone_shares_no_mutable_param, est, clone=impl.clone)
+    assert "items: the clone and the original share one RandomState" in message
+
+
+def test_shares_frozen_by_protocol_is_allowed(impl):
+    fitted = LogisticRegression().fit(X_SMALL, Y_SMALL)
+    est = make_pipeline(StandardScaler(), FrozenEstimator(fitted))
+    note = check_clone_shares_no_mutable_param(est, clone=impl.clone)
+    assert "frozenestimator" in note
+
+
+# --------------------------------------------------------------------------
+# check_clone_leaves_original_untouched
+
+
+def test_untouched_sound(impl):
+    est = make_pipeline(StandardScaler(), Items(items=[1])).fit(X_SMALL, Y_SMALL)
+    assert check_clone_leaves_original_untouched(est, clone=impl.clone) is None
+
+
+def test_untouched_names_parameter_changed_in_place(impl):
+    est = make_pipeline(StandardScaler(), MutatingClone(items=[1]))
+    message = _raises(check_clone_leaves_original_untouched, est, clone=impl.clone)
+    assert "mutatingclone.items: changed in place" in message
+
+
+def test_untouched_names_attribute_added(impl):
+    message = _raises(check_clone_leaves_original_untouched, MarkingClone(), clone=impl.clone)
+    assert "clone_count_: added to the original" in message
+
+
+# --------------------------------------------------------------------------
+# check_clone_idempotent
+
+
+def test_idempotent_sound(impl):
+    est = make_pipeline(StandardScaler(), Items(items=[np.nan], alpha=2.0))
+    assert check_clone_idempotent(est, clone=impl.clone) is None
+
+
+def test_idempotent_broken_only_on_second_clone(impl):
+    est = Pipeline([("d", DriftingClone(alpha=2.0))])
+    # The first clone is faithful ...
+    assert check_clone_type_and_params(est, clone=impl.clone) is None
+    # ... the clone of the clone is not.
+    message = _raises(check_clone_idempotent, est, clone=impl.clone)
+    assert "d__alpha:" in message and "2.0 vs 3.0" in message
+
+
+# --------------------------------------------------------------------------
+# check_clone_keeps_config
+
+
+def test_keeps_config_sound(impl):
+    note = check_clone_keeps_config(Scaler(), clone=impl.clone)
+    assert "set_output: set on a copy" in note
+    assert "set_fit_request(sample_weight=True)" in note
+    configured = StandardScaler().set_output(transform="pandas")
+    note = check_clone_keeps_config(configured, clone=impl.clone)
+    assert "set_output: as configured" in note
+
+
+def test_keeps_config_never_changes_the_estimator(impl):
+    est = Scaler()
+    check_clone_keeps_config(est, clone=impl.clone)
+    assert "_sklearn_output_config" not in vars(est)
+    assert "_metadata_request" not in vars(est)
+
+
+def test_keeps_config_names_lost_configuration(impl):
+    message = _raises(check_clone_keeps_config, ConfigDroppingScaler(), clone=impl.clone)
+    assert "set_output configuration {'transform': 'pandas'} lost" in message
+    assert "metadata request" in message and "lost" in message
+    est = make_pipeline(StandardScaler(), ConfigDroppingScaler()).set_output(transform="pandas")
+    message = _raises(check_clone_keeps_config, est, clone=impl.clone)
+    assert "configdroppingscaler: set_output configuration" in message
+
+
+def test_keeps_config_not_supported(impl):
+    note = check_clone_keeps_config(Items(), clone=impl.clone)
+    assert "set_output: not supported" in note
+
+
+# --------------------------------------------------------------------------
+# check_clone_pickles
+
+
+def test_pickles_sound(impl):
+    assert check_clone_pickles(Pipeline([("w", LambdaParam(func=identity))]), clone=impl.clone) is None
+
+
+def test_pickles_names_unpicklable_parameter(impl):
+    est = Pipeline([("w", LambdaParam(func=lambda X: X))])
+    message = _raises(check_clone_pickles, est, clone=impl.clone)
+    assert "w__func: pickling the clone raised" in message
+
+
+# --------------------------------------------------------------------------
+# check_clone_contract
+
+
+def test_contract_sound_returns_none(impl):
+    est = make_pipeline(StandardScaler(), Wrapper(model=build_model), LogisticRegression())
+    assert check_clone_contract(est, clone=impl.clone, fit=True) is None
+    assert check_clone_contract(Scaler(), clone=impl.clone, X=X_SMALL, y=Y_SMALL) is None
+
+
+def test_contract_reports_path_to_lock(impl):
+    message = _raises(check_clone_contract, lock_pipeline(Model()), clone=impl.clone)
+    assert "breaks 1 promise" in message
+    assert "* clone(estimator) succeeds [check_clone_succeeds]" in message
+    assert "outer__union__w__model:" in message and "_lock" in message
+    assert "hint:" in message
+    assert "not checked, since clone raised: check_clone_type_and_params" in message
+
+
+def test_contract_reports_fitted_attribute(impl):
+    message = _raises(check_clone_contract, ShallowCopyClone(items=[1]), clone=impl.clone, fit=True)
+    assert "the clone is unfitted" in message and "coef_" in message
+    # The shallow copy also shares ``items``: every broken promise is listed.
+    assert "[check_clone_shares_no_mutable_param]" in message and "items:" in message
+
+
+def test_contract_reports_constructor_modified_nested_parameter(impl):
+    est = Pipeline([("outer", Pipeline([("c", CopyingConstructor(items=[1]))]))])
+    message = _raises(check_clone_contract, est, clone=impl.clone)
+    assert "outer__c__items:" in message
+
+
+def test_contract_frozen_wrapper_passes(impl):
+    fitted = LogisticRegression().fit(X_SMALL, Y_SMALL)
+    assert check_clone_contract(FrozenEstimator(fitted), clone=impl.clone) is None
+    assert check_clone_contract(Frozen(estimator=fitted), clone=impl.clone) is None
+
+
+def test_run_clone_checks_statuses(impl):
+    results = run_clone_checks(lock_pipeline(Model()), clone=impl.clone)
+    assert [r.check for r in results] == [c.__name__ for c in CHECKS]
+    assert [r.status for r in results] == ["FAIL"] + ["SKIP"] * (len(CHECKS) - 1)
+    results = run_clone_checks(Ridge(), clone=impl.clone)
+    assert all(r.passed for r in results)
+
+
+class FitFails(Items):
+    def fit(self, X, y=None):
+        raise ValueError("boom in fit")
+
+
+def test_unexpected_exception_in_a_check_is_reported(impl):
+    # Data given explicitly must fit: the error is a failure, not a crash.
+    results = run_clone_checks(FitFails(), clone=impl.clone, X=X_SMALL, y=Y_SMALL)
+    by_name = {r.check: r for r in results}
+    assert by_name["check_clone_unfitted"].status == "FAIL"
+    assert "ValueError: boom in fit" in str(by_name["check_clone_unfitted"].problems)
+    assert [r.status for r in results].count("PASS") == len(CHECKS) - 1
+
+
+# --------------------------------------------------------------------------
+# parametrize_with_clone_checks
+
+
+def test_parametrize_with_clone_checks_ids_and_partials(impl):
+    sound = [Ridge(alpha=2.0), make_pipeline(StandardScaler(), Items())]
+    decorator = parametrize_with_clone_checks(sound, clone=impl.clone)
+    argnames, params = decorator.mark.args[:2]
+    assert argnames == "estimator, check"
+    assert len(params) == len(sound) * len(CHECKS)
+    assert params[0].id == "Ridge(alpha=2.0)-check_clone_succeeds"
+    assert params[len(CHECKS)].id.startswith("Pipeline(steps=[('standardscaler',StandardScaler())")
+    for param in params:
+        estimator, check = param.values
+        assert check(estimator) is None or isinstance(check(estimator), str)
+    broken = parametrize_with_clone_checks([ParamsNotClonedClone(items=[1])], clone=impl.clone)
+    failing = [p.id for p in broken.mark.args[1] if _fails(*p.values)]
+    assert failing == ["ParamsNotClonedClone(items=[1])-check_clone_shares_no_mutable_param"]
+
+
+def _fails(estimator, check):
+    try:
+        check(estimator)
+    except AssertionError:
+        return True
+    return False
+
+
+@parametrize_with_clone_checks([Ridge(), make_pipeline(StandardScaler(), LogisticRegression())])
+def test_parametrize_with_clone_checks_as_decorator(estimator, check):
+    check(estimator)
+
+
+# --------------------------------------------------------------------------
+# Every default-constructible scikit-learn estimator keeps the contract
+
+
+def _default_constructible():
+    names = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, cls in all_estimators():
+            try:
+                cls()
+            except TypeError:
+                continue
+            names.append(name)
+    return names
+
+
+DEFAULT_CONSTRUCTIBLE = _default_constructible()
+ESTIMATOR_CLASSES = dict(all_estimators())
+
+
+def test_enough_default_constructible_estimators():
+    assert len(DEFAULT_CONSTRUCTIBLE) > 150
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", DEFAULT_CONSTRUCTIBLE)
+def test_sklearn_estimators_keep_the_contract(impl, name):
+    # Fitting is skipped: it triples the run time, and the non-fitting checks
+    # are what every one of these estimators must pass.
+    estimator = ESTIMATOR_CLASSES[name]()
+    results = run_clone_checks(estimator, clone=impl.clone)
+    assert len(results) == len(CHECKS)
+    check_clone_contract(estimator, clone=impl.clone)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize(
+    "name",
+    ["LogisticRegression", "StandardScaler", "RandomForestClassifier", "KMeans", "PCA",
+     "HistGradientBoostingClassifier", "KNeighborsClassifier"],
+)
+def test_sklearn_estimators_fitted_clone_is_unfitted(impl, name):
+    estimator = ESTIMATOR_CLASSES[name]()
+    if hasattr(estimator, "n_estimators"):
+        estimator.set_params(n_estimators=3)
+    assert check_clone_unfitted(estimator, clone=impl.clone, fit=True) is None
+    # A shallow copy instead of the clone would fail: the check has teeth here.
+    with pytest.raises(AssertionError, match="fitted attribute survives"):
+        check_clone_unfitted(estimator, clone=lambda e, safe=True: copy.copy(e), fit=True)
+
+
+def test_module_doc_names_the_spelling():
+    doc = checks.__doc__
+    assert "set_params" in doc and "step name" in doc and "random_state" in doc
