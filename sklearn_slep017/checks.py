@@ -72,9 +72,10 @@ import inspect
 import pickle
 import re
 import types
-import weakref
 
 import numpy as np
+
+from . import _clone_py
 
 __all__ = [
     "CHECKS",
@@ -96,23 +97,11 @@ ROOT = "(the estimator)"
 _MAX_DEPTH = 40
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
-_ATOMS = (
-    type(None),
-    type(Ellipsis),
-    type(NotImplemented),
-    bool,
-    int,
-    float,
-    complex,
-    str,
-    bytes,
-    range,
+# Values a clone may share with the original: what deepcopy returns as is
+# (the clone's own list), and immutable numpy / enum / regex values.
+_ATOMS = tuple(_clone_py._ATOMIC_TYPES) + (
     type,
     types.FunctionType,
-    types.BuiltinFunctionType,
-    types.CodeType,
-    property,
-    weakref.ref,
     np.generic,
     np.dtype,
     enum.Enum,
