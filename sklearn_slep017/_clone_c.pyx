@@ -31,6 +31,7 @@ from cpython.weakref cimport PyWeakref_GET_OBJECT
 from . import _class_facts, _clone_py, _compat
 from ._diagnostics import (
     annotate,
+    annotate_entry,
     annotate_parameter,
     mark_constructor,
     mark_uncopyable,
@@ -108,6 +109,40 @@ cdef extern from *:
     }
 
     static int slep017_error_set(void) { return -1; }
+
+    /* On the way out of a failed clone: call note(exc, a, b) on the
+       exception being raised, which stays raised (the function returns -1
+       with it set). The hot loops check for NULL themselves and call this
+       only on failure, so that a try block costs nothing on success. A
+       RecursionError is left alone (no single culprit, no stack to spare),
+       and an error inside note() is dropped in favour of the original. */
+    static int slep017_note(PyObject *note, PyObject *a, PyObject *b,
+                            Py_ssize_t index) {
+        PyObject *type, *value, *traceback, *result = NULL;
+        if (PyErr_ExceptionMatches(PyExc_RecursionError)) {
+            return -1;
+        }
+        PyErr_Fetch(&type, &value, &traceback);
+        PyErr_NormalizeException(&type, &value, &traceback);
+        if (traceback != NULL && value != NULL) {
+            PyException_SetTraceback(value, traceback);
+        }
+        if (value != NULL) {
+            /* b is NULL for an entry of a container: pass its index */
+            PyObject *third = b != NULL ? (Py_INCREF(b), b) : PyLong_FromSsize_t(index);
+            if (third != NULL) {
+                result = PyObject_CallFunctionObjArgs(note, value, a, third, NULL);
+                Py_DECREF(third);
+            }
+            if (result == NULL) {
+                PyErr_Clear();
+            } else {
+                Py_DECREF(result);
+            }
+        }
+        PyErr_Restore(type, value, traceback);
+        return -1;
+    }
 
     /* PyDict_GetItem without its cost of saving and restoring the error
        state on every call (CPython 3.11); errors are suppressed alike. */
@@ -197,10 +232,13 @@ cdef extern from *:
     int slep017_method_is_class_own(object obj, object name)
     int slep017_error_set() except -1
     int slep017_enter() except -1
+    int slep017_note(PyObject* note, PyObject* a, PyObject* b, Py_ssize_t index) except -1
     PyObject* slep017_dict_get(object d, object key)
     PyObject* slep017_init_code(object type, object name)
     object slep017_construct(object type, object init, PyObject** args, object kwnames)
 
+
+ctypedef PyObject* (*_raw_clone_t)(object, bint) noexcept
 
 cdef frozenset _ATOMIC_TYPES = _clone_py._ATOMIC_TYPES
 cdef enum:
@@ -213,6 +251,9 @@ cdef object _not_an_estimator_error = _clone_py._not_an_estimator_error
 cdef object _modified_parameter_error = _clone_py._modified_parameter_error
 cdef object _carry_metadata_request = _clone_py._carry_metadata_request
 cdef object _class_facts_of = _class_facts.class_facts
+# Called with an exception set: C globals, so no look-up runs before them.
+cdef object _annotate_entry = annotate_entry
+cdef object _annotate_parameter = annotate_parameter
 cdef object _defined_on_class = _class_facts.defined_on_class
 cdef object _introspect_param_names = _clone_py._introspect_param_names
 
@@ -528,20 +569,19 @@ cdef list _clone_list(list items, bint safe):
     # cloning an element changes the list.
     cdef Py_ssize_t n = len(items), i = 0
     cdef list result = PyList_New(n)
-    try:
-        while i < len(items):
-            item = _clone(items[i], safe)
-            if i < n:
-                Py_INCREF(item)
-                PyList_SET_ITEM(result, i, item)
-            else:
-                result.append(item)
-            i += 1
-    except Exception as exc:
-        # Slots never filled are NULL: cut them before the list can be seen.
-        del result[i:]
-        annotate(exc, step_part(items, i))
-        raise
+    cdef PyObject* item
+    while i < len(items):
+        item = _clone_raw(items[i], safe)  # a new reference, or NULL
+        if item is NULL:
+            # The slots never filled stay NULL in a list nobody will see:
+            # list deallocation and the GC both handle NULL items.
+            slep017_note(<PyObject*>_annotate_entry, <PyObject*>items, NULL, i)
+        if i < n:
+            PyList_SET_ITEM(result, i, <object>item)  # steals our reference
+        else:
+            result.append(<object>item)
+            Py_DECREF(<object>item)
+        i += 1
     if i < n:
         del result[i:]  # the list shrank: drop the slots never filled
     return result
@@ -551,16 +591,14 @@ cdef tuple _clone_tuple(tuple items, bint safe):
     # Built in place: no intermediate list per tuple (a Pipeline has one
     # tuple per step). An error midway leaves NULL slots, which tuple
     # deallocation handles.
-    cdef Py_ssize_t n = len(items), i = 0
+    cdef Py_ssize_t n = len(items), i
     cdef tuple result = PyTuple_New(n)
-    try:
-        for i in range(n):
-            item = _clone(<object>PyTuple_GET_ITEM(items, i), safe)
-            Py_INCREF(item)
-            PyTuple_SET_ITEM(result, i, item)
-    except Exception as exc:
-        annotate(exc, step_part(items, i))
-        raise
+    cdef PyObject* item
+    for i in range(n):
+        item = _clone_raw(<object>PyTuple_GET_ITEM(items, i), safe)
+        if item is NULL:
+            slep017_note(<PyObject*>_annotate_entry, <PyObject*>items, NULL, i)
+        PyTuple_SET_ITEM(result, i, <object>item)  # steals our reference
     return result
 
 
@@ -730,14 +768,15 @@ cdef object _clone_fast_into(
             value = getattr(estimator, <str>names[i])
         Py_INCREF(value)
         originals[i] = <PyObject*>value
-    try:
-        for i in range(n):
-            value = _clone(<object>originals[i], False)
-            Py_INCREF(value)
-            clones[i] = <PyObject*>value
-    except Exception as exc:
-        annotate_parameter(exc, estimator, names[i])
-        raise
+    for i in range(n):
+        clones[i] = _clone_raw(<object>originals[i], False)  # owned by the caller
+        if clones[i] is NULL:
+            slep017_note(
+                <PyObject*>_annotate_parameter,
+                <PyObject*>estimator,
+                <PyObject*>names[i],
+                0,
+            )
 
     if facts.init is not None:
         new_object = slep017_construct(t, facts.init, clones - 1, names)
@@ -790,6 +829,11 @@ cdef object _clone_fast_into(
         if value is not _ABSENT:
             new_object._sklearn_output_config = _fast_deepcopy(value)
     return new_object
+
+
+# ``_clone`` seen as the C function it is: a new reference, or NULL with the
+# exception set, checked by the caller instead of a try block.
+cdef _raw_clone_t _clone_raw = <_raw_clone_t><void*>_clone
 
 
 # ---------------------------------------------------------------------------

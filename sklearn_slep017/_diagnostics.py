@@ -22,6 +22,7 @@ one note; nothing runs unless a clone fails.
 
 __all__ = [
     "annotate",
+    "annotate_entry",
     "annotate_parameter",
     "mark_constructor",
     "mark_uncopyable",
@@ -161,6 +162,11 @@ def _addressed_by_step_name(estimator, name, path):
         return step in estimator.get_params(deep=True)
     except Exception:  # a broken get_params: keep the longer, exact path
         return False
+
+
+def annotate_entry(exc, container, index):
+    """Prepend the part of entry ``index`` of ``container`` to the path of ``exc``."""
+    annotate(exc, step_part(container, index))
 
 
 def parameter_path(exc):
