@@ -201,28 +201,48 @@ cdef extern from *:
         return self;
     }
 
-    /* Py_EnterRecursiveCall, plus a depth cap that protects the C stack:
-       before 3.12 the recursion limit counts Python frames, and a program
-       that raised it (sys.setrecursionlimit(10**6)) would let our C
-       recursion overflow the stack. From 3.12 CPython caps C recursion
-       itself. */
-    #define SLEP017_MAX_C_DEPTH 10000
-    static int slep017_enter(void) {
-    #if PY_VERSION_HEX < 0x030B0000
-        PyThreadState *ts = PyThreadState_Get();
-        if (ts->recursion_depth > SLEP017_MAX_C_DEPTH) {
-            PyErr_SetString(PyExc_RecursionError,
-                            "maximum recursion depth exceeded while cloning");
-            return -1;
-        }
-    #elif PY_VERSION_HEX < 0x030C0000
-        PyThreadState *ts = PyThreadState_Get();
-        if (ts->recursion_limit - ts->recursion_remaining > SLEP017_MAX_C_DEPTH) {
-            PyErr_SetString(PyExc_RecursionError,
-                            "maximum recursion depth exceeded while cloning");
-            return -1;
-        }
+    /* Py_EnterRecursiveCall, plus a cap on the C stack our recursion may
+       use. CPython's own limit counts Python frames before 3.12 (and a
+       program may raise it with sys.setrecursionlimit), and from 3.13
+       allows more C frames than ours fit in a thread's stack, so a deep or
+       cyclic tree could overflow it. The public entry points record where
+       the stack stood; past SLEP017_MAX_STACK bytes from there, the clone
+       raises RecursionError. */
+    #define SLEP017_MAX_STACK (2 * 1024 * 1024)
+    #if defined(__GNUC__) || defined(__clang__)
+    #define SLEP017_STACK_POINTER() ((char *)__builtin_frame_address(0))
+    #else
+    #define SLEP017_STACK_POINTER() ((char *)&slep017_stack_base)
     #endif
+    static _Thread_local char *slep017_stack_base = NULL;
+
+    /* 1 when this call recorded the stack position (the outermost entry). */
+    static int slep017_stack_mark(void) {
+        if (slep017_stack_base != NULL) {
+            return 0;
+        }
+        slep017_stack_base = SLEP017_STACK_POINTER();
+        return 1;
+    }
+
+    static void slep017_stack_unmark(int marked) {
+        if (marked) {
+            slep017_stack_base = NULL;
+        }
+    }
+
+    static int slep017_enter(void) {
+        if (slep017_stack_base != NULL) {
+            ptrdiff_t used = slep017_stack_base - SLEP017_STACK_POINTER();
+            if (used < 0) {
+                used = -used;
+            }
+            if (used > SLEP017_MAX_STACK) {
+                PyErr_SetString(PyExc_RecursionError,
+                                "maximum recursion depth exceeded while cloning");
+                return -1;
+            }
+        }
         /* Py_EnterRecursiveCall returns non-zero (not -1) on error. */
         return Py_EnterRecursiveCall(" while cloning") ? -1 : 0;
     }
@@ -232,6 +252,8 @@ cdef extern from *:
     int slep017_method_is_class_own(object obj, object name)
     int slep017_error_set() except -1
     int slep017_enter() except -1
+    int slep017_stack_mark() noexcept
+    void slep017_stack_unmark(int marked) noexcept
     int slep017_note(PyObject* note, PyObject* a, PyObject* b, Py_ssize_t index) except -1
     PyObject* slep017_dict_get(object d, object key)
     PyObject* slep017_init_code(object type, object name)
@@ -840,19 +862,31 @@ cdef _raw_clone_t _clone_raw = <_raw_clone_t><void*>_clone
 # Public names, as in the reference.
 
 def clone(estimator, *, safe=True):
-    return _clone(estimator, safe)
+    cdef int marked = slep017_stack_mark()
+    try:
+        return _clone(estimator, safe)
+    finally:
+        slep017_stack_unmark(marked)
 
 
 def clone_parametrized(estimator, *, safe=True):
-    slep017_enter()
+    cdef int marked = slep017_stack_mark()
     try:
-        return _clone_parametrized(estimator, safe)
+        slep017_enter()
+        try:
+            return _clone_parametrized(estimator, safe)
+        finally:
+            Py_LeaveRecursiveCall()
     finally:
-        Py_LeaveRecursiveCall()
+        slep017_stack_unmark(marked)
 
 
 def sklearn_clone(self):
-    return _clone_parametrized(self, True)
+    cdef int marked = slep017_stack_mark()
+    try:
+        return _clone_parametrized(self, True)
+    finally:
+        slep017_stack_unmark(marked)
 
 
 # Same documentation as the reference: one text to keep.

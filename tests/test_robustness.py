@@ -6,6 +6,7 @@ agree while classes are created and changed around them.
 """
 
 import gc
+import importlib
 import os
 import subprocess
 import sys
@@ -431,3 +432,39 @@ def test_list_changed_while_cloning_matches_upstream(impl, grow):
         return holder
 
     assert impl.clone(make(), safe=False) == UPSTREAM_CLONE(make(), safe=False)
+
+
+def test_raised_recursion_limit_cannot_overflow_the_stack():
+    """The compiled clone caps its own C stack, whatever the recursion limit.
+
+    With ``sys.setrecursionlimit(10**6)`` CPython's limit no longer protects
+    C code; a cyclic or 100,000-deep tree must still end in RecursionError,
+    in the compiled path and through ``sklearn_clone`` and
+    ``clone_parametrized``, never in a crash.
+    """
+    result = run_script(
+        importlib.import_module("sklearn_slep017._clone_c"),
+        """
+        import sys
+        sys.setrecursionlimit(10**6)
+        loop = Node()
+        loop.p = loop
+        for name, call in [
+            ("clone", lambda: impl.clone(loop)),
+            ("clone_parametrized", lambda: impl.clone_parametrized(build_chain(%d))),
+            ("sklearn_clone", lambda: impl.sklearn_clone(loop)),
+        ]:
+            try:
+                call()
+            except RecursionError:
+                print("RecursionError", name)
+        """
+        % DEPTH,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n") == [
+        "RecursionError clone",
+        "RecursionError clone_parametrized",
+        "RecursionError sklearn_clone",
+        "",
+    ]
