@@ -8,6 +8,7 @@ compiled run. ``SKLEARN_SLEP017_NO_EXTENSIONS=1`` runs the reference only.
 
 import importlib
 import os
+import warnings
 
 import pytest
 
@@ -17,6 +18,27 @@ from sklearn_slep017 import _clone_py
 IMPLEMENTATION_NAMES = (
     ["python"] if os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS") else ["python", "cython"]
 )
+
+
+def default_constructible_estimators():
+    """``(name, class)`` of every scikit-learn estimator built without arguments.
+
+    Those whose constructor has required arguments (meta-estimators such as
+    Pipeline, ColumnTransformer, GridSearchCV, SelectFromModel need their
+    inner estimators) are left out: no default instance exists.
+    """
+    from sklearn.utils import all_estimators
+
+    found = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, cls in all_estimators():
+            try:
+                cls()
+            except TypeError:
+                continue
+            found.append((name, cls))
+    return found
 
 
 def load_implementation(name):

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import default_constructible_estimators
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -531,20 +532,7 @@ def test_parametrize_with_clone_checks_as_decorator(estimator, check):
 # Every default-constructible scikit-learn estimator keeps the contract
 
 
-def _default_constructible():
-    names = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for name, cls in all_estimators():
-            try:
-                cls()
-            except TypeError:
-                continue
-            names.append(name)
-    return names
-
-
-DEFAULT_CONSTRUCTIBLE = _default_constructible()
+DEFAULT_CONSTRUCTIBLE = [name for name, _ in default_constructible_estimators()]
 ESTIMATOR_CLASSES = dict(all_estimators())
 
 

@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import default_constructible_estimators
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator
@@ -28,7 +29,6 @@ from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from sklearn.utils import all_estimators
 
 from sklearn_slep017._compat import UPSTREAM_CLONE, UPSTREAM_CLONE_PARAMETRIZED
 from sklearn_slep017._workloads import deep_chain, nested_pipeline
@@ -164,23 +164,9 @@ def outcome(clone, obj, safe=True):
 # Every default-constructible scikit-learn estimator.
 
 
-def _default_constructible():
-    found = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for name, cls in all_estimators():
-            try:
-                cls()
-            except TypeError:
-                # The constructor has required arguments (meta-estimators such
-                # as Pipeline, ColumnTransformer, GridSearchCV, SelectFromModel
-                # need their inner estimators): no default instance exists.
-                continue
-            found.append(pytest.param(cls, id=name))
-    return found
-
-
-DEFAULT_CONSTRUCTIBLE = _default_constructible()
+DEFAULT_CONSTRUCTIBLE = [
+    pytest.param(cls, id=name) for name, cls in default_constructible_estimators()
+]
 
 
 def test_most_estimators_are_default_constructible():
