@@ -11,6 +11,8 @@ help:
 	@echo "make bench   clone speed, side by side (writes bench-results/)"
 	@echo "make test    the whole test suite, both implementations"
 	@echo "make build   (re)compile the Cython extension in place"
+	@echo "make docs    the documentation site (docs/_build/html), warnings are errors"
+	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,18 +29,30 @@ $(VENV)/.installed-%: pyproject.toml setup.py $(VENV)/.build-deps
 	$(PY) -m pip install --quiet --no-build-isolation "scikit-learn==$(SKLEARN_VERSION)" -e ".[$*]"
 	touch $@
 
+# The `clients` extra (imbalanced-learn, LightGBM, XGBoost, skorch, a CPU
+# torch) for tests/test_clients.py: its requirements, read from
+# pyproject.toml, installed beside the project without reinstalling it (so
+# the extension is not compiled again), scikit-learn held at its version.
+$(VENV)/.installed-clients: pyproject.toml | $(VENV)/.installed-test
+	$(PY) -c "import sys; t = __import__('tomllib' if sys.version_info >= (3, 11) else 'pip._vendor.tomli', fromlist=['load']); print('\n'.join(t.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['clients']))" > $(VENV)/clients-requirements.txt
+	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" -r $(VENV)/clients-requirements.txt
+	touch $@
+
 build: $(VENV)/.build-deps
 	$(PY) setup.py --quiet build_ext --inplace
 
-test: $(VENV)/.installed-test build
+# SKLEARN_SLEP017_REQUIRE_CLIENTS=1: a client that does not import fails
+# tests/test_clients.py instead of skipping it.
+test: $(VENV)/.installed-test $(VENV)/.installed-clients build
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench build
 	$(PY) -m sklearn_slep017 bench --output bench-results
 
 clean:
 	rm -rf build *.egg-info sklearn_slep017/_clone_c.c sklearn_slep017/*.so bench-results
+	rm -rf docs/_build docs/auto_examples docs/gen_modules
 
 # -- asv (airspeed velocity) suite under asv_bench/: see asv_bench/README.md ---
 ASV := $(VENV)/bin/asv
@@ -66,3 +80,54 @@ asv-publish: $(VENV)/.installed-bench build
 asv-compare: $(VENV)/.installed-bench build
 	$(ASV) machine --yes --config $(ASV_CONF) >/dev/null
 	$(ASV) continuous --config $(ASV_CONF) --factor 1.1 --show-stderr --bench "$(ASV_COMPILED_BENCH)" $(ASV_ARGS) $(A) $(B)
+
+# -- backward-compatibility matrix (noxfile.py): scikit-learn 1.1.3 to 1.9.1 ---
+# `make compat` runs every release and refreshes docs/compat/results.md;
+# COMPAT_SESSIONS picks some (the docs are then left alone), e.g.
+# make compat COMPAT_SESSIONS="compat-1.1.3 compat-1.9.1"
+COMPAT_SESSIONS ?=
+NOX_ARGS ?=
+
+.PHONY: compat
+
+compat: $(VENV)/.installed-compat
+	rm -f compat-results/*.json
+	status=0; $(VENV)/bin/nox --no-color $(if $(COMPAT_SESSIONS),-s $(COMPAT_SESSIONS)) $(NOX_ARGS) || status=$$?; \
+	$(PY) -m sklearn_slep017._compat_report aggregate compat-results && \
+	$(if $(COMPAT_SESSIONS),true,cp compat-results/report.md docs/compat/results.md); exit $$status
+
+# -- documentation (docs/): Sphinx, numpydoc, sphinx-gallery over examples/ ---
+SPHINX_ARGS ?=
+
+.PHONY: docs docs-bench
+
+# Warnings are errors, as in CI; the examples run during the build.
+docs: $(VENV)/.installed-docs build
+	$(PY) -m sphinx -W --keep-going -b html $(SPHINX_ARGS) docs docs/_build/html
+	@echo "HTML written to $(CURDIR)/docs/_build/html/index.html"
+
+# Refresh the recorded benchmark run shown on the Performance page (then
+# commit docs/performance/).
+docs-bench: bench
+	$(PY) docs/_scripts/record_bench.py bench-results docs/performance
+
+# -- upstream patch series (patches/): see patches/README.md -------------------
+UPSTREAM_BUILD ?= .upstream-build
+
+.PHONY: patches-check patches-regenerate upstream-build
+
+# Apply each series to the pristine sdist (downloaded once, cached) and
+# compare the patched scikit-learn with the package's code.
+patches-check: $(VENV)/.installed-test
+	$(PY) -m sklearn_slep017 patches check
+
+patches-regenerate: $(VENV)/.installed-test
+	$(PY) -m sklearn_slep017 patches regenerate
+
+# The patched 1.9.1 over a copy of the installed wheel, its .pyx compiled,
+# then upstream's own tests of base, clone, metadata routing and frozen.
+upstream-build: $(VENV)/.installed-test
+	$(PY) -m sklearn_slep017 patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
+	cd $(UPSTREAM_BUILD) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_BUILD) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider \
+	  sklearn/tests/test_base.py sklearn/utils/tests/test_fast_clone.py \
+	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py

@@ -3,11 +3,46 @@
 The build is strict: if the extension does not compile, installation fails
 (no silent fallback to a slower package). To build the pure-Python reference
 only, on a machine without a C compiler, set SKLEARN_SLEP017_NO_EXTENSIONS=1.
+
+``sklearn_slep017_enable.pth`` (the SKLEARN_SLEP017_ENABLE start-up hook) goes
+to the root of site-packages, in a wheel and in an editable install alike.
 """
 
 import os
 
 from setuptools import Extension, setup
+from setuptools.command.build_py import build_py
+
+PTH = "sklearn_slep017_enable.pth"
+
+
+class build_py_with_pth(build_py):
+    """build_py, plus the .pth at the root of the installed tree.
+
+    A wheel: the root of ``build_lib``. An editable install (PEP 660,
+    ``editable_mode``): setuptools' ``editable_wheel`` points ``install_lib``
+    at the editable wheel's root, which becomes site-packages (the precedent
+    is pytest-cov's pytest-cov.pth).
+    """
+
+    def run(self):
+        super().run()
+        if getattr(self, "editable_mode", False):
+            root = self.get_finalized_command("install").install_lib
+        else:
+            root = self.build_lib
+        self.mkpath(root)
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), PTH)
+        self.copy_file(source, os.path.join(root, PTH), preserve_mode=False)
+
+    def get_outputs(self, include_bytecode=True):
+        outputs = list(super().get_outputs(include_bytecode))
+        if not getattr(self, "editable_mode", False):
+            outputs.append(os.path.join(self.build_lib, PTH))
+        return outputs
+
+    def get_source_files(self):  # the sdist carries it
+        return list(super().get_source_files()) + [PTH]
 
 ext_modules = []
 if not os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS"):
@@ -18,4 +53,4 @@ if not os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS"):
         compiler_directives={"embedsignature": True, "binding": True},
     )
 
-setup(ext_modules=ext_modules)
+setup(ext_modules=ext_modules, cmdclass={"build_py": build_py_with_pth})

@@ -40,6 +40,11 @@ def make_data():
     return (X[:500], y[:500]), (X[500:], y[500:])
 
 
+_CALIBRATED_KEY = (
+    "estimator" if "estimator" in CalibratedClassifierCV().get_params() else "base_estimator"
+)
+
+
 def meta_estimators(member):
     tree = DecisionTreeClassifier(max_depth=3, random_state=0)
     return {
@@ -51,15 +56,19 @@ def meta_estimators(member):
         "VotingClassifier": VotingClassifier(
             estimators=[("prefit", member), ("tree", tree)], voting="soft"
         ),
+        # ``estimator`` since scikit-learn 1.2, ``base_estimator`` before
         "CalibratedClassifierCV": CalibratedClassifierCV(
-            estimator=member, ensemble=False, cv=3
+            **{_CALIBRATED_KEY: member}, ensemble=False, cv=3
         ),
     }
 
 
 def fitted_members(name, meta):
     if name == "CalibratedClassifierCV":
-        return [cc.estimator for cc in meta.calibrated_classifiers_]
+        return [
+            getattr(cc, "estimator", getattr(cc, "base_estimator", None))
+            for cc in meta.calibrated_classifiers_
+        ]
     return [meta.estimators_[0]]
 
 

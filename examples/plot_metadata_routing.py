@@ -19,8 +19,6 @@ Metadata routing through ``GridSearchCV`` needs scikit-learn >= 1.4; on
 older releases the script says so and exits.
 """
 
-import sys
-
 import numpy as np
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -102,4 +100,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -22,11 +22,19 @@ SUBCOMMANDS = {
         "sklearn_slep017._check_cli",
         "check estimators against the clone contract (module:Object specs)",
     ),
+    "patches": (
+        "sklearn_slep017._patches",
+        "the upstream patch series: check (apply to pristine scikit-learn, "
+        "compare with the package) or regenerate (rebuild from the package)",
+    ),
 }
 
 
 def build_parser():
     """Build the argument parser with one subparser per subcommand.
+
+    The subcommands are those of ``SUBCOMMANDS``; each one's module adds its
+    own arguments.
 
     Returns
     -------
@@ -57,6 +65,9 @@ def build_parser():
 def main(argv=None):
     """Run the command line.
 
+    ``python -m sklearn_slep017`` calls it with no argument; a script can
+    pass the arguments as a list and get the exit status back.
+
     Parameters
     ----------
     argv : list of str or None, default=None
@@ -66,6 +77,16 @@ def main(argv=None):
     -------
     status : int
         The exit status: 0 on success.
+
+    Examples
+    --------
+    >>> from sklearn_slep017.__main__ import main
+    >>> main(["check", "sklearn.linear_model:Ridge"])  # doctest: +ELLIPSIS
+    clone contract (implementation: ...)
+    sklearn.linear_model:Ridge -> Ridge()
+      PASS  check_clone_succeeds ...
+    summary: 1 estimator checked, 0 broken; 8 passed, 0 failed, 0 skipped
+    0
     """
     parser = build_parser()
     args = parser.parse_args(argv)

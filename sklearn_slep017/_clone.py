@@ -44,6 +44,10 @@ get_param_names = _impl.get_param_names
 def implementation():
     """Name the clone implementation that is live in this process.
 
+    :func:`sklearn_slep017.clone`, :func:`sklearn_slep017.clone_parametrized`
+    and :func:`sklearn_slep017.enable` (by default) use this implementation.
+    It is chosen once, when the package is imported.
+
     Returns
     -------
     name : {"cython", "python"}

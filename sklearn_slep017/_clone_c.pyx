@@ -282,6 +282,7 @@ cdef object _introspect_param_names = _clone_py._introspect_param_names
 cdef str _METADATA_MODE = _compat.METADATA_REQUEST_COPY or ""
 cdef bint _HAS_CALLBACKS = _compat.HAS_CALLBACKS
 cdef bint _HAS_OUTPUT_CONFIG = _compat.HAS_OUTPUT_CONFIG
+cdef bint _CLONES_DICT = _compat.CLONES_DICT_VALUES
 
 # Interned once: the names looked up on every node.
 cdef str _S_INIT = "__init__"
@@ -630,7 +631,7 @@ cdef object _clone(object estimator, bint safe):
     cdef _Facts facts
     if not safe and _is_atomic(estimator, t):
         return estimator
-    if t is dict or t is list or t is tuple or t is set or t is frozenset:
+    if (t is dict and _CLONES_DICT) or t is list or t is tuple or t is set or t is frozenset:
         slep017_enter()
         try:
             return _clone_container(estimator, t, safe)
@@ -669,7 +670,7 @@ cdef object _clone_parametrized(object estimator, bint safe):
     """``clone_parametrized(estimator, safe=safe)``: the general path."""
     cdef type t = type(estimator)
     cdef _Facts facts
-    if t is dict or t is list or t is tuple or t is set or t is frozenset:
+    if (t is dict and _CLONES_DICT) or t is list or t is tuple or t is set or t is frozenset:
         return _clone_container(estimator, t, safe)
     if not isinstance(estimator, type):
         facts = _facts_for(t)

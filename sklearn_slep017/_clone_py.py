@@ -109,6 +109,8 @@ def get_param_names(cls):
 
 def _introspect_param_names(cls, init):
     # Upstream's BaseEstimator._get_param_names, body for body.
+    if _compat.USES_DEPRECATED_ORIGINAL:
+        init = getattr(init, "deprecated_original", init)
     if init is object.__init__:
         return []
     init_signature = inspect.signature(init)
@@ -191,7 +193,9 @@ def clone(estimator, *, safe=True):
     estimator_type = type(estimator)
     if estimator_type in _ATOMIC_TYPES and not safe:
         return estimator
-    if estimator_type is dict or estimator_type in _CONTAINER_TYPES:
+    if estimator_type in _CONTAINER_TYPES or (
+        estimator_type is dict and _compat.CLONES_DICT_VALUES
+    ):
         return clone_parametrized(estimator, safe=safe)  # they never delegate
     if hasattr(estimator, "__sklearn_clone__") and not inspect.isclass(estimator):
         method = estimator.__sklearn_clone__
@@ -249,7 +253,7 @@ def clone_parametrized(estimator, *, safe=True):
     # Each loop below notes, on an exception, which parameter or entry it was
     # cloning (see _diagnostics): a try block costs nothing until it raises.
     estimator_type = type(estimator)
-    if estimator_type is dict:
+    if estimator_type is dict and _compat.CLONES_DICT_VALUES:
         cloned = {}
         for k, v in estimator.items():
             try:

@@ -45,3 +45,14 @@ else:
 # ``set_output`` (and ``_sklearn_output_config``) arrived in 1.2, callbacks in 1.9.
 HAS_OUTPUT_CONFIG = SKLEARN_VERSION >= (1, 2)
 HAS_CALLBACKS = SKLEARN_VERSION >= (1, 9)
+
+# An exact ``dict`` has its values cloned since 1.3.1 (scikit-learn PR 26786);
+# before, clone treats it as any non-estimator: deep-copied with safe=False,
+# refused with safe=True. We keep the installed release's behaviour, so that a
+# dict parameter holding a fitted estimator stays fitted in the clone exactly
+# when it did without us (docs/compat/behaviour.md).
+CLONES_DICT_VALUES = SKLEARN_VERSION >= (1, 3, 1)
+
+# Before 1.9, ``_get_param_names`` introspects ``__init__.deprecated_original``
+# (set by ``sklearn.utils.deprecated`` on a deprecated class) when present.
+USES_DEPRECATED_ORIGINAL = SKLEARN_VERSION < (1, 9)

@@ -179,11 +179,11 @@ def parameter_path(exc):
     >>> import threading
     >>> from sklearn_slep017 import clone
     >>> from sklearn_slep017._diagnostics import parameter_path
-    >>> pipe = Pipeline([("f", FunctionTransformer(kw_args={"lock": threading.Lock()}))])
+    >>> pipe = Pipeline([("f", FunctionTransformer(inv_kw_args=[threading.Lock()]))])
     >>> try:
     ...     clone(pipe)
     ... except TypeError as exc:
     ...     parameter_path(exc)
-    'f__kw_args__lock'
+    'f__inv_kw_args__0'
     """
     return getattr(exc, _PATH, None)

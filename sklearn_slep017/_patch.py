@@ -78,9 +78,11 @@ def enable(implementation=None):
     ``sklearn.base._clone_parametrized``, ``BaseEstimator._get_param_names``
     (cached per class) and ``BaseEstimator.__sklearn_clone__`` (added on
     scikit-learn < 1.3, which backports the SLEP017 protocol), and every
-    global named after scikit-learn's ``clone`` in modules already imported.
-    Modules imported later get ours from ``sklearn.base``. Calling it again
-    while enabled does nothing.
+    module global, under any name, that *is* scikit-learn's ``clone`` (or
+    ``_clone_parametrized``) in modules already imported -- a reference kept
+    on purpose included: read ``sklearn_slep017._compat.UPSTREAM_CLONE`` to
+    reach upstream's while enabled. Modules imported later get ours from
+    ``sklearn.base``. Calling it again while enabled does nothing.
 
     Parameters
     ----------
@@ -208,9 +210,13 @@ def disable():
 def is_enabled():
     """Whether :func:`enable` is in force in this process.
 
+    It is True from :func:`enable` until :func:`disable`, including inside
+    an :func:`enabled` block, and only in the process that called it.
+
     Returns
     -------
     enabled : bool
+        True while scikit-learn uses this package's clone.
 
     Examples
     --------

@@ -38,7 +38,7 @@ globals().update(
 
 
 class BaseEstimator(_upstream.BaseEstimator):
-    """scikit-learn's ``BaseEstimator`` with the SLEP017 clone protocol.
+    """The ``BaseEstimator`` of scikit-learn, with the SLEP017 clone protocol.
 
     Behaves as ``sklearn.base.BaseEstimator`` of the installed release, and
     adds (or replaces) two methods: ``__sklearn_clone__``, the default clone

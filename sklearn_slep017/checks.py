@@ -170,7 +170,40 @@ class CloneContractError(AssertionError):
 
     An :class:`AssertionError` whose message lists every problem found by
     one check; the problems are also kept as ``(location, detail)`` pairs in
-    :attr:`problems`, with the check's one-line :attr:`hint`.
+    :attr:`problems`, with the check's one-line :attr:`hint`. Every
+    ``check_clone_*`` function raises it.
+
+    Parameters
+    ----------
+    check : str
+        The name of the check that failed.
+    promise : str
+        The promise it checks, in words.
+    problems : iterable of (str, str)
+        ``(parameter path or attribute, what is wrong)`` for each problem.
+    hint : str
+        What to do about it, in one line; may be empty.
+
+    Attributes
+    ----------
+    check, promise, hint : str
+        As given.
+    problems : list of (str, str)
+        As given, as a list.
+
+    Examples
+    --------
+    >>> import threading
+    >>> from sklearn.base import BaseEstimator
+    >>> from sklearn_slep017.checks import CloneContractError, check_clone_succeeds
+    >>> class Wrapper(BaseEstimator):
+    ...     def __init__(self, model=None):
+    ...         self.model = model
+    >>> try:
+    ...     check_clone_succeeds(Wrapper(model=threading.Lock()))
+    ... except CloneContractError as exc:
+    ...     print(exc.check, exc.problems[0][0])
+    check_clone_succeeds model
     """
 
     def __init__(self, check, promise, problems, hint):
@@ -193,7 +226,10 @@ class CloneContractError(AssertionError):
 class CheckResult:
     """The outcome of one check on one estimator.
 
-    Attributes
+    :func:`run_clone_checks` returns one per check; the ``check`` command
+    line prints them.
+
+    Parameters
     ----------
     check : str
         The check function's name.
@@ -208,6 +244,19 @@ class CheckResult:
     note : str or None
         A remark on a pass or a skip (for instance that clone returned the
         estimator itself, by protocol).
+
+    Attributes
+    ----------
+    passed : bool
+        Whether ``status`` is ``"PASS"``.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn_slep017.checks import run_clone_checks
+    >>> result = run_clone_checks(Ridge())[0]
+    >>> result.check, result.status, result.passed
+    ('check_clone_succeeds', 'PASS', True)
     """
 
     check: str
@@ -219,6 +268,13 @@ class CheckResult:
 
     @property
     def passed(self):
+        """Whether the check passed.
+
+        Returns
+        -------
+        passed : bool
+            True when ``status`` is ``"PASS"``.
+        """
         return self.status == "PASS"
 
 
@@ -1052,6 +1108,11 @@ def check_clone_leaves_original_untouched(estimator, *, clone=None):
 def check_clone_idempotent(estimator, *, clone=None):
     """Check that ``clone(clone(estimator))`` has the parameters of ``clone(estimator)``.
 
+    A clone must be as good a starting point as the original: searches clone
+    clones (a meta-estimator in a search clones its members again), so a
+    ``__sklearn_clone__`` that loses or changes something on a second pass
+    breaks them.
+
     Parameters
     ----------
     estimator : estimator instance
@@ -1219,7 +1280,7 @@ def check_clone_keeps_config(estimator, *, clone=None):
     >>> from sklearn.preprocessing import StandardScaler
     >>> from sklearn_slep017.checks import check_clone_keeps_config
     >>> print(check_clone_keeps_config(StandardScaler()))  # doctest: +ELLIPSIS
-    set_output: set on a copy: (the estimator).set_output(transform=...); metadata requests: ...
+    set_output: ...; metadata requests: ...
     """
     clone = _default_clone(clone)
     name = "check_clone_keeps_config"
@@ -1454,6 +1515,7 @@ def check_clone_contract(estimator, *, clone=None, X=None, y=None, fit=False):
     Returns
     -------
     None
+        Nothing: it returns when every promise holds.
 
     Raises
     ------

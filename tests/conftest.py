@@ -11,13 +11,48 @@ import os
 import warnings
 
 import pytest
+import sklearn
 
 import sklearn_slep017
-from sklearn_slep017 import _clone_py
+from sklearn_slep017 import _clone_py, _compat
 
 IMPLEMENTATION_NAMES = (
     ["python"] if os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS") else ["python", "cython"]
 )
+
+
+# Whether the installed scikit-learn's own clone honours __sklearn_clone__
+# (1.3 and later); before, only ours does (the protocol is backported).
+UPSTREAM_DELEGATES = _compat.SKLEARN_VERSION >= (1, 3)
+
+
+def protocol_base():
+    """A ``BaseEstimator`` with the protocol's default ``__sklearn_clone__``.
+
+    Upstream's from 1.3; before, ours (``sklearn_slep017.base``), as an
+    estimator author supporting those releases would use.
+    """
+    from sklearn.base import BaseEstimator
+
+    if hasattr(BaseEstimator, "__sklearn_clone__"):
+        return BaseEstimator
+    import sklearn_slep017.base
+
+    return sklearn_slep017.base.BaseEstimator
+
+
+def since(release, what):
+    """Skip a test on scikit-learn releases older than ``release``.
+
+    For tests of a feature that the release lacks (``set_output``, metadata
+    routing, ...): the reason names the feature and both versions, so that
+    the skip is visible and explained in every compatibility session.
+    """
+    return pytest.mark.skipif(
+        _compat.SKLEARN_VERSION < release,
+        reason="%s arrived in scikit-learn %s; %s is installed"
+        % (what, ".".join(map(str, release)), sklearn.__version__),
+    )
 
 
 def default_constructible_estimators():
@@ -66,6 +101,17 @@ def enabled_impl(impl_name):
         yield load_implementation(impl_name)
     finally:
         sklearn_slep017.disable()
+
+
+def pytest_configure(config):
+    # The start-up switch (sklearn_slep017_enable.pth) would enable the
+    # package before any test runs, and every test would then fail the
+    # "never leave enabled" check below: say why instead.
+    if sklearn_slep017.is_enabled():
+        raise pytest.UsageError(
+            "sklearn_slep017 is enabled at start-up (SKLEARN_SLEP017_ENABLE=%r): "
+            "unset it to run the test suite" % os.environ.get("SKLEARN_SLEP017_ENABLE")
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,10 @@ import sklearn_slep017
 import sklearn_slep017.base as ours
 from sklearn_slep017 import _clone, _compat
 
-REPLACED = ("clone", "_clone_parametrized", "BaseEstimator")
+# ``_clone_parametrized`` exists upstream from 1.3; before, ours adds it.
+REPLACED = ("clone", "BaseEstimator") + (
+    ("_clone_parametrized",) if _compat.UPSTREAM_CLONE_PARAMETRIZED is not None else ()
+)
 
 
 def _upstream_names():

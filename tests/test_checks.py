@@ -5,20 +5,25 @@ implementations are checked with the same expectations.
 """
 
 import copy
+import pickle
 import threading
 import warnings
 
 import numpy as np
 import pytest
-from conftest import default_constructible_estimators
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.frozen import FrozenEstimator
+from conftest import default_constructible_estimators, protocol_base, since
+from sklearn.base import TransformerMixin
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import all_estimators
 
 from sklearn_slep017 import checks
+
+# The estimators below extend the protocol's default __sklearn_clone__, which
+# upstream's BaseEstimator has from 1.3 (ours before).
+BaseEstimator = protocol_base()
+from sklearn_slep017.frozen import FrozenEstimator
 from sklearn_slep017.checks import (
     CHECKS,
     check_clone_contract,
@@ -391,6 +396,7 @@ def test_idempotent_broken_only_on_second_clone(impl):
 # check_clone_keeps_config
 
 
+@since((1, 3), "metadata routing")
 def test_keeps_config_sound(impl):
     note = check_clone_keeps_config(Scaler(), clone=impl.clone)
     assert "set_output: set on a copy" in note
@@ -407,6 +413,7 @@ def test_keeps_config_never_changes_the_estimator(impl):
     assert "_metadata_request" not in vars(est)
 
 
+@since((1, 3), "metadata routing")
 def test_keeps_config_names_lost_configuration(impl):
     message = _raises(check_clone_keeps_config, ConfigDroppingScaler(), clone=impl.clone)
     assert "set_output configuration {'transform': 'pandas'} lost" in message
@@ -546,6 +553,12 @@ def test_sklearn_estimators_keep_the_contract(impl, name):
     # Fitting is skipped: it triples the run time, and the non-fitting checks
     # are what every one of these estimators must pass.
     estimator = ESTIMATOR_CLASSES[name]()
+    try:
+        pickle.dumps(estimator)
+    except Exception as exc:
+        # scikit-learn 1.1's __getstate__ fails on Python 3.11 for an object
+        # with an empty __dict__: upstream's own, without any clone.
+        pytest.xfail("%s() does not pickle here even uncloned: %r" % (name, exc))
     results = run_clone_checks(estimator, clone=impl.clone)
     assert len(results) == len(CHECKS)
     check_clone_contract(estimator, clone=impl.clone)

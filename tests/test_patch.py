@@ -38,7 +38,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 import sklearn_slep017
 from sklearn_slep017 import _clone, _compat, _patch, _version_range
 
-from conftest import IMPLEMENTATION_NAMES, load_implementation
+from conftest import IMPLEMENTATION_NAMES, UPSTREAM_DELEGATES, load_implementation
 
 # Modules of scikit-learn that take ``clone`` from ``sklearn.base`` at import.
 CLONE_IMPORTERS = [
@@ -63,6 +63,14 @@ def _is_ours(module_name):
     return module_name.split(".")[0] == "sklearn_slep017"
 
 
+# Upstream's clone functions (``_clone_parametrized`` exists from 1.3).
+UPSTREAM_ORIGINALS = tuple(
+    obj
+    for obj in (_compat.UPSTREAM_CLONE, _compat.UPSTREAM_CLONE_PARAMETRIZED)
+    if obj is not None
+)
+
+
 def _holders(*objs):
     """{(module name, attribute): value} for every global that *is* one of ``objs``."""
     found = {}
@@ -77,11 +85,10 @@ def _holders(*objs):
 
 
 def _snapshot():
-    upstream = (_compat.UPSTREAM_CLONE, _compat.UPSTREAM_CLONE_PARAMETRIZED)
     return {
         "sklearn.base": dict(vars(sklearn.base)),
         "BaseEstimator": dict(vars(_compat.UPSTREAM_BASE_ESTIMATOR)),
-        "holders": _holders(*[obj for obj in upstream if obj is not None]),
+        "holders": _holders(*UPSTREAM_ORIGINALS),
     }
 
 
@@ -177,12 +184,20 @@ class _Extended(ClassifierMixin, BaseEstimator):
 
 
 def _estimators():
+    # Each release's own features only: routing from 1.3, set_output from
+    # 1.2, dicts as containers from 1.3.1.
     meta = Ridge(alpha=0.5)
-    with sklearn.config_context(enable_metadata_routing=True):
-        meta.set_fit_request(sample_weight=True)
-    output = StandardScaler().set_output(transform="default")
+    if _compat.METADATA_REQUEST_COPY is not None:
+        with sklearn.config_context(enable_metadata_routing=True):
+            meta.set_fit_request(sample_weight=True)
+    output = StandardScaler()
+    if _compat.HAS_OUTPUT_CONFIG:
+        output.set_output(transform="default")
     extended = _Extended(C=0.25)
     extended.offset_config = 3.0
+    container = [Ridge(), (1, "a", None)]
+    if _compat.CLONES_DICT_VALUES:
+        container.insert(1, {"alpha": Ridge(alpha=3.0)})
     return [
         Ridge(alpha=2.0, fit_intercept=False),
         make_pipeline(StandardScaler(with_mean=False), LogisticRegression(C=0.1)),
@@ -196,7 +211,7 @@ def _estimators():
         meta,
         output,
         extended,
-        [Ridge(), {"alpha": Ridge(alpha=3.0)}, (1, "a", None)],
+        container,
     ]
 
 
@@ -235,7 +250,7 @@ def test_import_leaves_sklearn_untouched():
     import sklearn.compose, sklearn.multiclass
 
     clone = sklearn.base.clone
-    clone_parametrized = sklearn.base._clone_parametrized
+    clone_parametrized = getattr(sklearn.base, "_clone_parametrized", clone)
 
     def holders():
         found = {}
@@ -299,7 +314,7 @@ def test_enable_replaces_clone_everywhere(impl_name, impl):
         for module in CLONE_IMPORTERS:
             assert module.clone is ours, module.__name__
         # No module (ours apart) still holds an upstream original.
-        assert _holders(_compat.UPSTREAM_CLONE, _compat.UPSTREAM_CLONE_PARAMETRIZED) == {}
+        assert _holders(*UPSTREAM_ORIGINALS) == {}
         # Every module that held upstream's now holds ours, under the same name.
         for (name, attr), value in before["holders"].items():
             expected = (
@@ -353,6 +368,12 @@ def test_clone_through_sklearn_base_matches_upstream(impl_name, index):
     with sklearn_slep017.enabled(impl_name):
         got = sklearn.base.clone(original, safe=False)
         got_via_pipeline_module = sklearn.pipeline.clone(original, safe=False)
+    if isinstance(original, _Extended) and not UPSTREAM_DELEGATES:
+        # The backport: the release's clone ignores __sklearn_clone__ and
+        # loses the configuration; under enable() it is honoured.
+        assert not hasattr(expected, "offset_config")
+        assert got.offset_config == got_via_pipeline_module.offset_config == 3.0
+        expected.offset_config = original.offset_config
     assert got is not original
     assert _describe(got) == _describe(expected) == _describe(original)
     assert _describe(got_via_pipeline_module) == _describe(expected)
@@ -411,11 +432,16 @@ def test_module_imported_while_enabled_gets_ours_then_upstream(
         sklearn_slep017.disable()
     assert late.clone is _compat.UPSTREAM_CLONE
     assert late.renamed_clone is _compat.UPSTREAM_CLONE
-    assert late._clone_parametrized is _compat.UPSTREAM_CLONE_PARAMETRIZED
+    if _compat.UPSTREAM_CLONE_PARAMETRIZED is None:
+        # Before 1.3 upstream has no such function: the name goes, as it
+        # goes from sklearn.base.
+        assert not hasattr(late, "_clone_parametrized")
+    else:
+        assert late._clone_parametrized is _compat.UPSTREAM_CLONE_PARAMETRIZED
     # The late module aside, everything is as before.
     after = _snapshot()
     late_keys = {key for key in after["holders"] if key[0] == late.__name__}
-    assert len(late_keys) == 3
+    assert len(late_keys) == 2 + (_compat.UPSTREAM_CLONE_PARAMETRIZED is not None)
     for key in late_keys:
         del after["holders"][key]
     assert _identity_diff(before, after) == []

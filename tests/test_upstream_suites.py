@@ -23,15 +23,19 @@ a test that fails only with ``enable()`` is a bug in this package and must
 stay failing.
 """
 
+import json
 import os
 import re
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
 import sklearn
+
+from sklearn_slep017 import _compat
 
 PLUGIN_DIR = Path(__file__).parent / "upstream_plugin"
 PLUGIN = "sklearn_slep017_enable_plugin"
@@ -112,15 +116,80 @@ def _summary_counts(stdout):
     return counts
 
 
+# module -> the first release that ships it (metadata routing arrived in 1.3).
+FIRST_RELEASE = {"sklearn/tests/test_metadata_routing.py": (1, 3)}
+
+# The compatibility matrix (noxfile.py) collects the counts of each run here.
+COMPAT_DIR_ENV = "SKLEARN_SLEP017_COMPAT_DIR"
+
+
+def _record_counts(module, impl_name, counts):
+    folder = os.environ.get(COMPAT_DIR_ENV)
+    if folder:
+        name = "upstream-%s-%s.json" % (Path(module).stem, impl_name)
+        Path(folder, name).write_text(json.dumps(counts, sort_keys=True))
+
+
+def _failed_names(stdout):
+    # From the ``-rfE`` summary, "FAILED path::name - message": the names.
+    found = []
+    for line in stdout.splitlines():
+        match = re.match(r"(?:FAILED|ERROR) \S+?::(\S+)", line)
+        if match and match.group(1) not in found:
+            found.append(match.group(1))
+    return found
+
+
+def classify_failures(result, args, cwd):
+    """``(failed, ours_only)``: test names failing in a run under the plugin.
+
+    When some fail, the same ``args`` run again without ``enable()``: a test
+    that fails there too is the release's own (an old test meeting a newer
+    numpy or pytest); one that passes there fails because of us
+    (``ours_only``). Names are compared without their path, which pytest
+    spells relative to a rootdir the test files may lie outside of.
+    """
+    failed = _failed_names(result.stdout) if result.returncode == 1 else []
+    if not failed:
+        return [], []
+    baseline = run_pytest(args, cwd=cwd)
+    return failed, sorted(set(failed) - set(_failed_names(baseline.stdout)))
+
+
 @pytest.mark.upstream_suite
 @pytest.mark.parametrize("module", UPSTREAM_MODULES, ids=lambda m: Path(m).stem)
 def test_upstream_suite(module, impl_name, tmp_path):
     path = SITE_DIR / module
+    first = FIRST_RELEASE.get(module)
+    if first is not None and _compat.SKLEARN_VERSION < first:
+        pytest.skip("scikit-learn %s has no %s" % (sklearn.__version__, module))
     assert path.is_file(), "%s is not in the installed scikit-learn" % path
     args = [str(path)]
     for node_id in DESELECT[module]:
         args += ["--deselect", "%s::%s" % (path, node_id)]
     result = run_pytest(args, cwd=tmp_path, impl_name=impl_name)
+    counts = _summary_counts(result.stdout)
+    failed, ours_only = classify_failures(result, args, cwd=tmp_path)
+    if failed:
+        counts["upstream_own_failures"] = sorted(failed)
+        _record_counts(module, impl_name, counts)
+        assert not ours_only, (
+            "fail with sklearn_slep017.enable(%r) only:\n  %s\n%s"
+            % (impl_name, "\n  ".join(ours_only), _tail(result))
+        )
+        warnings.warn(
+            "scikit-learn %s's %s: %d test(s) fail with and without enable(), "
+            "upstream's own: %s"
+            % (
+                sklearn.__version__,
+                module,
+                len(failed),
+                ", ".join(failed),
+            )
+        )
+        assert SESSION_END_OK_LINE.format(impl_name) in result.stdout, _tail(result)
+        return
+    _record_counts(module, impl_name, counts)
     if result.returncode != 0:
         pytest.fail(
             "scikit-learn's %s failed with sklearn_slep017.enable(%r) (exit %d); "
@@ -130,7 +199,6 @@ def test_upstream_suite(module, impl_name, tmp_path):
         )
     # The plugin was loaded and the switch held to the end; tests did run.
     assert SESSION_END_OK_LINE.format(impl_name) in result.stdout, _tail(result)
-    counts = _summary_counts(result.stdout)
     assert counts.get("passed", 0) > 0, _tail(result)
     assert counts.get("failed", 0) == 0 and counts.get("error", 0) == 0, _tail(result)
 
@@ -209,3 +277,25 @@ def test_plugin_without_implementation_is_a_usage_error(tmp_path):
     )
     assert result.returncode != 0, _tail(result)
     assert "fortran" in result.stdout + result.stderr
+
+
+def test_failures_are_classified_by_a_run_without_enable(impl_name, tmp_path):
+    path = _write_tests(
+        tmp_path,
+        """
+        import sklearn_slep017
+
+        def test_passes():
+            pass
+
+        def test_always_fails():
+            assert False
+
+        def test_fails_only_when_enabled():
+            assert not sklearn_slep017.is_enabled()
+        """,
+    )
+    result = run_pytest([str(path)], cwd=tmp_path, impl_name=impl_name)
+    failed, ours_only = classify_failures(result, [str(path)], cwd=tmp_path)
+    assert sorted(failed) == ["test_always_fails", "test_fails_only_when_enabled"]
+    assert ours_only == ["test_fails_only_when_enabled"]

@@ -1,0 +1,49 @@
+
+
+def test_get_param_names_cached_and_fresh():
+    """Parameter names are introspected once per class; callers get a new list."""
+
+    class Est(BaseEstimator):
+        def __init__(self, b=1, a=2):
+            self.a = a
+            self.b = b
+
+    names = Est._get_param_names()
+    assert names == ["a", "b"]
+    names.append("mutated")
+    assert Est._get_param_names() == ["a", "b"]
+
+
+def test_get_param_names_follows_a_replaced_init():
+    """Replacing `__init__` (or its code) invalidates the cached names."""
+
+    class Est(BaseEstimator):
+        def __init__(self, a=1):
+            self.a = a
+
+    assert Est._get_param_names() == ["a"]
+
+    def __init__(self, a=1, c=3):
+        self.a = a
+        self.c = c
+
+    Est.__init__ = __init__
+    assert Est._get_param_names() == ["a", "c"]
+    assert clone(Est(c=5)).c == 5
+
+    def other(self, d=4):
+        self.d = d
+
+    Est.__init__.__code__ = other.__code__
+    Est.__init__.__defaults__ = (4,)
+    assert Est._get_param_names() == ["d"]
+
+
+def test_get_param_names_varargs_still_raise():
+    class Est(BaseEstimator):
+        def __init__(self, *args):
+            pass
+
+    for _ in range(2):  # the error is not cached away
+        with pytest.raises(RuntimeError, match="no varargs"):
+            Est._get_param_names()

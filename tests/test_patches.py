@@ -1,0 +1,212 @@
+"""The upstream patch series in patches/: they apply, and they match the package.
+
+The tests that need the pristine scikit-learn sdists download them once (about
+7 MB each, cached under ~/.cache/sklearn-slep017) and are skipped, with the
+download error as the reason, only when PyPI cannot be reached.
+"""
+
+import shutil
+import textwrap
+
+import pytest
+
+from sklearn_slep017 import _patches
+from sklearn_slep017.__main__ import build_parser
+
+VERSIONS = sorted(_patches.SERIES)
+
+
+@pytest.fixture(scope="module")
+def sdists():
+    try:
+        return {version: _patches.fetch_sdist(version) for version in VERSIONS}
+    except _patches.FetchError as exc:
+        pytest.skip(
+            "pristine scikit-learn sdist unavailable (registry unreachable?): %s" % exc
+        )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_series_applies_to_pristine_and_matches_package(sdists, version):
+    report = _patches.check(version)
+    assert report.applied, "empty series"
+    assert report.ok, "\n".join(report.lines())
+    # every patch applied, and there was something to compare
+    assert len(report.applied) == len(_patches.SERIES[version].commits)
+    assert any("_clone_parametrized" in what for what, _, _ in report.compared)
+
+
+def test_check_fails_when_the_package_changes_without_regenerating(sdists, tmp_path):
+    package = tmp_path / "sklearn_slep017"
+    shutil.copytree(
+        _patches.PACKAGE_DIR,
+        package,
+        ignore=shutil.ignore_patterns("*.so", "*.c", "__pycache__"),
+    )
+    clone_py = package / "_clone_py.py"
+    text = clone_py.read_text()
+    old = "    new_object = klass(**new_object_params)\n"
+    assert text.count(old) == 1
+    clone_py.write_text(
+        text.replace(old, "    new_object = klass(**dict(new_object_params))\n")
+    )
+    pyx = package / "_clone_c.pyx"
+    pyx.write_text(pyx.read_text() + "\n# an edit that was never regenerated\n")
+
+    report = _patches.check("1.9.1", package_dir=package)
+
+    assert not report.ok
+    failed = [what for what, ok, _ in report.compared if not ok]
+    assert failed == [
+        "sklearn/base.py:_clone_parametrized == sklearn_slep017/_clone_py.py:clone_parametrized",
+        "sklearn/utils/_fast_clone.pyx == sklearn_slep017/_clone_c.pyx",
+    ]
+    lines = "\n".join(report.lines())
+    assert "FAIL same     sklearn/base.py:_clone_parametrized" in lines
+    assert "+    new_object = klass(**dict(new_object_params))" in lines
+
+
+def test_docstring_edits_are_not_code_changes(sdists, tmp_path):
+    package = tmp_path / "sklearn_slep017"
+    shutil.copytree(
+        _patches.PACKAGE_DIR,
+        package,
+        ignore=shutil.ignore_patterns("*.so", "*.c", "__pycache__"),
+    )
+    clone_py = package / "_clone_py.py"
+    text = clone_py.read_text()
+    clone_py.write_text(
+        text.replace(
+            "Construct a new unfitted estimator", "Build a new unfitted estimator", 1
+        )
+    )
+    report = _patches.check("1.9.1", package_dir=package)
+    assert report.ok, "\n".join(report.lines())
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
+    # Byte for byte: fixed author, dates and hashes. A failure here means the
+    # package changed (docstrings included) since the series was regenerated:
+    # run `python -m sklearn_slep017 patches regenerate` and commit patches/.
+    patches_dir = tmp_path / "patches"
+    shutil.copytree(_patches.PATCHES_DIR / "src", patches_dir / "src")
+    names = _patches.regenerate(version, patches_dir)
+    committed = _patches.PATCHES_DIR / version
+    assert (patches_dir / version / "series").read_text() == (
+        committed / "series"
+    ).read_text()
+    for name in names:
+        assert (patches_dir / version / name).read_bytes() == (
+            committed / name
+        ).read_bytes(), "%s/%s is stale: run `python -m sklearn_slep017 patches regenerate`" % (
+            version,
+            name,
+        )
+
+
+def test_patches_carry_dep3_headers():
+    for version in VERSIONS:
+        folder = _patches.PATCHES_DIR / version
+        names = (folder / "series").read_text().split()
+        assert names == sorted(p.name for p in folder.glob("*.patch"))
+        for name in names:
+            text = (folder / name).read_text()
+            assert text.startswith("From 0000000000000000000000000000000000000000 ")
+            for header in ("Description: ", "Origin: ", "Forwarded: "):
+                assert "\n" + header in text, (name, header)
+
+
+def test_fetch_error_when_unreachable(tmp_path, monkeypatch):
+    monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path))
+    monkeypatch.setitem(
+        _patches.SDISTS,
+        "1.9.1",
+        ("http://127.0.0.1:9/scikit_learn-1.9.1.tar.gz", "0" * 64),
+    )
+    with pytest.raises(_patches.FetchError, match="cannot download"):
+        _patches.fetch_sdist("1.9.1")
+
+
+def _fold(source, compat, drop=()):
+    series = _patches.Series("x", renames={}, compat=compat, drop_calls=frozenset(drop))
+    text = textwrap.dedent(source)
+    while True:
+        folded = _patches._fold_once(text, series.compat, series.drop_calls)
+        if folded is None:
+            return text
+        text = folded
+
+
+@pytest.mark.parametrize(
+    "compat, expected",
+    [
+        ({"A": True}, "def f(x):\n    if g(x):\n        return 1\n    return 2\n"),
+        ({"A": False}, "def f(x):\n    return 2\n"),
+    ],
+)
+def test_fold_and_operand(compat, expected):
+    source = """\
+        def f(x):
+            if _compat.A and g(x):
+                return 1
+            return 2
+        """
+    assert _fold(source, compat) == expected
+
+
+def test_fold_or_with_parenthesised_operand_and_elif():
+    source = """\
+        def f(t):
+            if t in C or (
+                t is dict and _compat.D
+            ):
+                return 1
+            if t is dict and _compat.D:
+                return 2
+            elif t is list:
+                return 3
+            return 4
+        """
+    assert _fold(source, {"D": True}) == (
+        "def f(t):\n    if t in C or t is dict:\n        return 1\n"
+        "    if t is dict:\n        return 2\n    elif t is list:\n        return 3\n    return 4\n"
+    )
+    assert _fold(source, {"D": False}) == (
+        "def f(t):\n    if t in C:\n        return 1\n"
+        "    if t is list:\n        return 3\n    return 4\n"
+    )
+
+
+def test_fold_compare_and_dropped_call():
+    source = """\
+        def f(e):
+            carry(e)
+            if _compat.MODE is None:
+                return
+            if _compat.MODE == "clone":
+                return clone(e)
+            else:
+                return copy(e)
+        """
+    assert (
+        _fold(source, {"MODE": "clone"}, drop={"carry"})
+        == "def f(e):\n    return clone(e)\n"
+    )
+
+
+def test_unknown_fact_is_an_error(tmp_path):
+    (tmp_path / "mod.py").write_text("def f():\n    return _compat.NEW_FACT\n")
+    series = _patches.Series("9.9", renames={}, compat={})
+    with pytest.raises(_patches.PatchError, match="NEW_FACT"):
+        _patches.generate(
+            series, _patches.Define("mod.py:f", "x.py:f"), package_dir=tmp_path
+        )
+
+
+def test_cli_parses_patches_actions():
+    args = build_parser().parse_args(["patches", "check", "--version", "1.9.1"])
+    assert args.action == "check"
+    assert args.versions == ["1.9.1"]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["patches", "frobnicate"])
