@@ -129,5 +129,5 @@ patches-regenerate: $(VENV)/.installed-test
 upstream-build: $(VENV)/.installed-test
 	$(PY) -m sklearn_slep017 patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
 	cd $(UPSTREAM_BUILD) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_BUILD) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider \
-	  sklearn/tests/test_base.py sklearn/utils/tests/test_fast_clone.py \
+	  sklearn/tests/test_base.py \
 	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py

@@ -49,8 +49,20 @@ if not os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS"):
     from Cython.Build import cythonize
 
     ext_modules = cythonize(
-        [Extension("sklearn_slep017._clone_c", ["sklearn_slep017/_clone_c.pyx"])],
-        compiler_directives={"embedsignature": True, "binding": True},
+        [
+            Extension(
+                "sklearn_slep017._clone_c",
+                ["sklearn_slep017/_clone_c.pyx"],
+                depends=["sklearn_slep017/_clone_capi.h"],
+            )
+        ],
+        compiler_directives={
+            "language_level": 3,
+            "embedsignature": True,
+            "binding": True,
+            "boundscheck": False,
+            "wraparound": False,
+        },
     )
 
 setup(ext_modules=ext_modules, cmdclass={"build_py": build_py_with_pth})

@@ -5,7 +5,9 @@ be dotted, ``module:Outer.Inner``): a class is instantiated with no
 arguments, any other callable (a factory) is called with none, and anything
 else is used as the estimator. Every check of :mod:`sklearn_slep017.checks`
 runs on each estimator; one line per promise says PASS, FAIL (with what and
-where) or SKIP (clone itself raised), then a summary line.
+where) or SKIP (clone itself raised), followed by any finding that is not a
+broken promise (``noted:``, with its hint, whatever the status), then a
+summary line.
 
 Exit status: 0 when every promise holds, 1 when one is broken, 2 when a spec
 cannot be imported or called (the other specs are still checked).
@@ -131,8 +133,9 @@ def run(args):
     Returns
     -------
     status : int
-        0 if every promise holds for every estimator, 1 if one is broken,
-        2 if a spec could not be loaded.
+        0 if every promise holds for every estimator (findings that are not
+        broken promises included), 1 if one is broken, 2 if a spec could not
+        be loaded.
     """
     from . import _clone, checks
 
@@ -146,7 +149,7 @@ def run(args):
     print("clone contract (implementation: %s)" % name, file=out)
     spec_errors = 0
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
-    broken_estimators = 0
+    broken_estimators = findings = 0
     for spec in args.specs:
         try:
             estimator = load_estimator(spec)
@@ -169,16 +172,25 @@ def run(args):
                     line += "\n        hint: %s" % result.hint
             elif result.note and (args.verbose or result.status == "SKIP"):
                 line += " (%s)" % result.note
+            # Findings are printed without --verbose: they ask for a fix,
+            # though not one of the clone.
+            for location, detail in result.findings:
+                line += "\n        noted (not a clone failure): %s: %s" % (location, detail)
+                findings += 1
+            if result.findings and result.finding_hint:
+                line += "\n        hint: %s" % result.finding_hint
             print(line, file=out)
         if any(r.status == "FAIL" for r in results):
             broken_estimators += 1
     checked = len(args.specs) - spec_errors
     print(
         "summary: %d estimator%s checked, %d broken; %d passed, %d failed, %d skipped"
-        "%s"
+        "%s%s"
         % (
             checked, "" if checked == 1 else "s", broken_estimators,
             counts["PASS"], counts["FAIL"], counts["SKIP"],
+            "; %d finding%s (not clone failures)" % (findings, "" if findings == 1 else "s")
+            if findings else "",
             "; %d spec error%s" % (spec_errors, "" if spec_errors == 1 else "s")
             if spec_errors else "",
         ),

@@ -4,8 +4,9 @@ It reads like upstream's ``sklearn/base.py`` on purpose: every behaviour of
 scikit-learn 1.9.1's ``clone`` is kept, including exception types and
 messages and the identity sanity check. The differences, each deliberate:
 
-* parameter names are introspected once per class (``get_param_names``),
-  not on every call;
+* parameter names are introspected once per ``__init__``
+  (``get_param_names``, one cache shared with the compiled module), not on
+  every call;
 * values that ``copy.deepcopy`` returns unchanged (None, numbers, strings,
   classes, functions ...) are returned without calling it;
 * upstream's own ``BaseEstimator.__sklearn_clone__`` is recognised as the
@@ -26,10 +27,10 @@ import weakref
 from . import _compat
 from ._diagnostics import (
     annotate,
+    annotate_entry,
     annotate_parameter,
     mark_constructor,
     mark_uncopyable,
-    step_part,
 )
 
 __all__ = ["clone", "clone_parametrized", "get_param_names", "sklearn_clone"]
@@ -57,9 +58,25 @@ _ATOMIC_TYPES = frozenset(
 )
 _CONTAINER_TYPES = (list, tuple, set, frozenset)
 
-# cls -> (the __init__ introspected, its __code__, tuple of names). Weak keys: classes made
-# on the fly (tests, factories) must still be collectable.
-_PARAM_NAMES_CACHE = weakref.WeakKeyDictionary()
+# The one cache of constructor parameter names, shared by both
+# implementations: ``id(__init__)`` -> ``(weak reference to that __init__,
+# its __code__, tuple of names)``, each entry replaced whole, never edited.
+# Keyed by the function, not the class: the names are a function of
+# ``__init__`` alone (of its code, for a plain function that carries none of
+# ``SIGNATURE_ATTRIBUTES``), and a value holding no strong reference lets a
+# class made on the fly (whose ``__init__`` closes over it through
+# ``super()``) be freed. Any other ``__init__`` is introspected every time.
+PARAM_NAMES_CACHE = {}
+
+# Attributes ``inspect.signature`` reads off a function before its code:
+# a function carrying one of them is never cached.
+SIGNATURE_ATTRIBUTES = (
+    "__signature__",
+    "__wrapped__",
+    "_partialmethod",
+    "__partialmethod__",
+    "deprecated_original",
+)
 
 
 def get_param_names(cls):
@@ -67,8 +84,10 @@ def get_param_names(cls):
 
     The same result as upstream's ``BaseEstimator._get_param_names``: the
     names of ``cls.__init__``'s parameters, sorted, without ``self`` and
-    ``**kwargs``. The signature is introspected once per class and again only
-    when the class's ``__init__`` is replaced or its code edited in place.
+    ``**kwargs``. For a plain Python ``__init__`` the signature is
+    introspected once, and again whenever the class's ``__init__`` is
+    replaced, its code edited in place, or it gains an attribute that
+    ``inspect.signature`` reads (``__signature__``, ``__wrapped__`` ...).
 
     Parameters
     ----------
@@ -92,19 +111,48 @@ def get_param_names(cls):
     >>> get_param_names(Ridge)[:3]
     ['alpha', 'copy_X', 'fit_intercept']
     """
-    init = cls.__init__
-    # The code object too: editing ``__init__.__code__`` in place (IPython's
-    # autoreload does) keeps the function but changes the signature.
-    code = getattr(init, "__code__", None)
-    cached = _PARAM_NAMES_CACHE.get(cls)
-    if cached is not None and cached[0] is init and cached[1] is code:
-        return list(cached[2])
-    names = _introspect_param_names(cls, init)
-    try:
-        _PARAM_NAMES_CACHE[cls] = (init, code, tuple(names))
-    except TypeError:  # a class that cannot be weakly referenced: no cache
-        pass
+    return list(param_names(cls))
+
+
+def param_names(cls, init=None):
+    """The parameter names of ``cls`` as a tuple, through the shared cache.
+
+    Parameters
+    ----------
+    cls : type
+        The estimator class.
+    init : callable, optional
+        ``cls.__init__``, when the caller has already read it.
+
+    Returns
+    -------
+    names : tuple of str
+        The cached tuple itself: callers must not expose it as a list.
+    """
+    if init is None:
+        init = cls.__init__
+    if type(init) is not types.FunctionType or any(
+        name in init.__dict__ for name in SIGNATURE_ATTRIBUTES
+    ):
+        return tuple(_introspect_param_names(cls, init))
+    key = id(init)
+    code = init.__code__
+    entry = PARAM_NAMES_CACHE.get(key)
+    if entry is not None and entry[0]() is init and entry[1] is code:
+        return entry[2]
+    names = tuple(_introspect_param_names(cls, init))
+    PARAM_NAMES_CACHE[key] = (weakref.ref(init, _forget(key)), code, names)
     return names
+
+
+def _forget(key):
+    # Drop the entry of a dead __init__, unless a new one took the key.
+    def forget(ref):
+        entry = PARAM_NAMES_CACHE.get(key)
+        if entry is not None and entry[0] is ref:
+            PARAM_NAMES_CACHE.pop(key, None)
+
+    return forget
 
 
 def _introspect_param_names(cls, init):
@@ -133,8 +181,21 @@ def _introspect_param_names(cls, init):
 
 def _is_default_sklearn_clone(estimator, method):
     # A bound ``BaseEstimator.__sklearn_clone__``, upstream's or ours.
+    # Compared by identity: a user's callable must not be hashed or compared.
     func = getattr(method, "__func__", None)
-    return func in _DEFAULT_SKLEARN_CLONE_FUNCS and method.__self__ is estimator
+    return any(func is known for known in _DEFAULT_SKLEARN_CLONE_FUNCS) and (
+        method.__self__ is estimator
+    )
+
+
+def _is_atomic_type(estimator_type):
+    # Exact builtin types only, by identity: a metaclass may define __eq__ or
+    # __hash__, and upstream never compares or hashes an estimator's class.
+    return type(estimator_type) is type and estimator_type in _ATOMIC_TYPES
+
+
+def _is_container_type(estimator_type):
+    return any(estimator_type is t for t in _CONTAINER_TYPES)
 
 
 def clone(estimator, *, safe=True):
@@ -191,9 +252,9 @@ def clone(estimator, *, safe=True):
     False
     """
     estimator_type = type(estimator)
-    if estimator_type in _ATOMIC_TYPES and not safe:
+    if not safe and _is_atomic_type(estimator_type):
         return estimator
-    if estimator_type in _CONTAINER_TYPES or (
+    if _is_container_type(estimator_type) or (
         estimator_type is dict and _compat.CLONES_DICT_VALUES
     ):
         return clone_parametrized(estimator, safe=safe)  # they never delegate
@@ -259,16 +320,16 @@ def clone_parametrized(estimator, *, safe=True):
             try:
                 cloned[k] = clone(v, safe=safe)
             except Exception as exc:
-                annotate(exc, str(k))
+                annotate(exc, k)
                 raise
         return cloned
-    elif estimator_type in _CONTAINER_TYPES:
+    elif _is_container_type(estimator_type):
         cloned = []
         for i, e in enumerate(estimator):
             try:
                 cloned.append(clone(e, safe=safe))
             except Exception as exc:
-                annotate(exc, step_part(estimator, i))
+                annotate_entry(exc, estimator, i)
                 raise
         return estimator_type(cloned)
     elif not hasattr(estimator, "get_params") or isinstance(estimator, type):
@@ -332,6 +393,11 @@ def _carry_metadata_request(estimator, new_object, clone):
             new_object._metadata_request = copy.deepcopy(metadata_request)
     except AttributeError:
         pass
+
+
+def _call_with(klass, params):
+    # ``klass(**params)`` for whatever a custom get_params returned.
+    return klass(**params)
 
 
 def _not_an_estimator_error(estimator):

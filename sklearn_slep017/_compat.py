@@ -56,3 +56,49 @@ CLONES_DICT_VALUES = SKLEARN_VERSION >= (1, 3, 1)
 # Before 1.9, ``_get_param_names`` introspects ``__init__.deprecated_original``
 # (set by ``sklearn.utils.deprecated`` on a deprecated class) when present.
 USES_DEPRECATED_ORIGINAL = SKLEARN_VERSION < (1, 9)
+
+
+_KNOWN_GET_PARAMS = []
+
+
+def known_get_params():
+    """``get_params`` overrides whose ``deep=False`` result is upstream's.
+
+    scikit-learn's compositions override ``get_params`` to add their named
+    steps when deep; with ``deep=False`` their code returns
+    ``_BaseComposition._get_params(attr, deep=False)``, which is
+    ``super().get_params(deep=False)``: ``BaseEstimator.get_params``. The
+    clone paths inline that result only after checking, on the instance
+    being cloned, that each of those look-ups lands where this says.
+
+    Returns
+    -------
+    composition : type
+        ``sklearn.utils.metaestimators._BaseComposition``.
+    overrides : tuple of (function, type or None)
+        Each override with the class through whose ``super()`` it reaches
+        ``_get_params`` (None: through ``self``).
+    """
+    if not _KNOWN_GET_PARAMS:
+        # Imported on first use: importing this module must stay cheap and
+        # must not import the rest of scikit-learn.
+        from sklearn.compose import ColumnTransformer
+        from sklearn.ensemble._base import _BaseHeterogeneousEnsemble
+        from sklearn.pipeline import FeatureUnion, Pipeline
+        from sklearn.utils.metaestimators import _BaseComposition
+
+        _KNOWN_GET_PARAMS.append(
+            (
+                _BaseComposition,
+                (
+                    (Pipeline.__dict__["get_params"], None),
+                    (FeatureUnion.__dict__["get_params"], None),
+                    (ColumnTransformer.__dict__["get_params"], None),
+                    (
+                        _BaseHeterogeneousEnsemble.__dict__["get_params"],
+                        _BaseHeterogeneousEnsemble,
+                    ),
+                ),
+            )
+        )
+    return _KNOWN_GET_PARAMS[0]

@@ -60,11 +60,11 @@ _SKIPPED = (RecursionError, MemoryError)
 
 
 def _mark(exc, cause):
-    if getattr(exc, _CAUSE, None) is None:
-        try:
+    try:
+        if getattr(exc, _CAUSE, None) is None:
             setattr(exc, _CAUSE, cause)
-        except AttributeError:  # an exception type without a __dict__
-            pass
+    except Exception:  # a type without a __dict__, or a hostile one
+        pass
     return exc
 
 
@@ -102,17 +102,29 @@ def step_part(container, index):
 def annotate(exc, part):
     """Prepend ``part`` to the parameter path carried by ``exc``.
 
+    Never raises: the exception being annotated is the user's, and a
+    failure to annotate it (an exception class whose ``__notes__`` or
+    attributes misbehave, a key whose ``str`` raises) must not replace it.
+
     Parameters
     ----------
     exc : BaseException
         The exception on its way out of a nested clone; only ``Exception``
         subclasses other than ``RecursionError`` and ``MemoryError`` are
         annotated.
-    part : str or None
-        The path part of the level it is leaving; None adds nothing.
+    part : object or None
+        The path part of the level it is leaving (a dict key is spelled with
+        ``str``); None adds nothing.
     """
     if part is None or not isinstance(exc, Exception) or isinstance(exc, _SKIPPED):
         return
+    try:
+        _annotate(exc, str(part))
+    except Exception:
+        pass
+
+
+def _annotate(exc, part):
     try:
         path = getattr(exc, _PATH, None)
         path = part if path is None else part + "__" + path
@@ -143,8 +155,11 @@ def annotate_parameter(exc, estimator, name):
     The parameter is left out where ``set_params`` addresses its named steps
     directly (a composition such as ``Pipeline.steps``).
     """
-    path = getattr(exc, _PATH, None)
-    if path is not None and _addressed_by_step_name(estimator, name, path):
+    try:
+        path = getattr(exc, _PATH, None)
+        if path is not None and _addressed_by_step_name(estimator, name, path):
+            return
+    except Exception:  # never replace the exception being annotated
         return
     annotate(exc, name)
 
@@ -166,7 +181,11 @@ def _addressed_by_step_name(estimator, name, path):
 
 def annotate_entry(exc, container, index):
     """Prepend the part of entry ``index`` of ``container`` to the path of ``exc``."""
-    annotate(exc, step_part(container, index))
+    try:
+        part = step_part(container, index)
+    except Exception:  # never replace the exception being annotated
+        return
+    annotate(exc, part)
 
 
 def parameter_path(exc):

@@ -257,10 +257,10 @@ _SERIES_1_2_2 = Series(
                     "from .utils._param_validation import validate_parameter_constraints\n"
                     "from .utils._clone_diagnostics import (\n"
                     "    annotate,\n"
+                    "    annotate_entry,\n"
                     "    annotate_parameter,\n"
                     "    mark_constructor,\n"
                     "    mark_uncopyable,\n"
-                    "    step_part,\n"
                     ")\n",
                 ),
                 Define(
@@ -276,6 +276,16 @@ _SERIES_1_2_2 = Series(
                 Define(
                     f"{_CLONE_PY}:_is_default_sklearn_clone",
                     f"{_BASE}:_is_default_sklearn_clone",
+                    before="def clone(",
+                ),
+                Define(
+                    f"{_CLONE_PY}:_is_atomic_type",
+                    f"{_BASE}:_is_atomic_type",
+                    before="def clone(",
+                ),
+                Define(
+                    f"{_CLONE_PY}:_is_container_type",
+                    f"{_BASE}:_is_container_type",
                     before="def clone(",
                 ),
                 Define(f"{_CLONE_PY}:clone", f"{_BASE}:clone"),
@@ -367,6 +377,10 @@ _SERIES_1_9_1 = Series(
         # only ever in comments: the module the notes come from
         "_diagnostics": "_clone_diagnostics",
         "get_param_names": "_cached_param_names",
+        "param_names": "_param_names_tuple",
+        "PARAM_NAMES_CACHE": "_PARAM_NAMES_CACHE",
+        "SIGNATURE_ATTRIBUTES": "_SIGNATURE_ATTRIBUTES",
+        "_forget": "_forget_param_names",
     },
     compat={
         "METADATA_REQUEST_COPY": "clone",
@@ -390,13 +404,28 @@ _SERIES_1_9_1 = Series(
                     "import types\nimport warnings\nimport weakref\n",
                 ),
                 Define(
-                    f"{_CLONE_PY}:_PARAM_NAMES_CACHE",
+                    f"{_CLONE_PY}:PARAM_NAMES_CACHE",
                     f"{_BASE}:_PARAM_NAMES_CACHE",
+                    before="def clone(",
+                ),
+                Define(
+                    f"{_CLONE_PY}:SIGNATURE_ATTRIBUTES",
+                    f"{_BASE}:_SIGNATURE_ATTRIBUTES",
                     before="def clone(",
                 ),
                 Define(
                     f"{_CLONE_PY}:get_param_names",
                     f"{_BASE}:_cached_param_names",
+                    before="def clone(",
+                ),
+                Define(
+                    f"{_CLONE_PY}:param_names",
+                    f"{_BASE}:_param_names_tuple",
+                    before="def clone(",
+                ),
+                Define(
+                    f"{_CLONE_PY}:_forget",
+                    f"{_BASE}:_forget_param_names",
                     before="def clone(",
                 ),
                 Define(
@@ -438,10 +467,10 @@ _SERIES_1_9_1 = Series(
                     "from sklearn.utils._metadata_requests import",
                     "from sklearn.utils._clone_diagnostics import (\n"
                     "    annotate,\n"
+                    "    annotate_entry,\n"
                     "    annotate_parameter,\n"
                     "    mark_constructor,\n"
                     "    mark_uncopyable,\n"
-                    "    step_part,\n"
                     ")\n"
                     "from sklearn.utils._metadata_requests import",
                 ),
@@ -458,6 +487,16 @@ _SERIES_1_9_1 = Series(
                 Define(
                     f"{_CLONE_PY}:_is_default_sklearn_clone",
                     f"{_BASE}:_is_default_sklearn_clone",
+                    before="def clone(",
+                ),
+                Define(
+                    f"{_CLONE_PY}:_is_atomic_type",
+                    f"{_BASE}:_is_atomic_type",
+                    before="def clone(",
+                ),
+                Define(
+                    f"{_CLONE_PY}:_is_container_type",
+                    f"{_BASE}:_is_container_type",
                     before="def clone(",
                 ),
                 Define(f"{_CLONE_PY}:clone", f"{_BASE}:clone", keep_docstring=True),
@@ -494,73 +533,6 @@ _SERIES_1_9_1 = Series(
                 ),
                 FromSource(
                     "test_base_fast_path.py", "sklearn/tests/test_base.py", append=True
-                ),
-            ),
-        ),
-        Commit(
-            "PERF Compiled clone in sklearn/utils/_fast_clone.pyx",
-            "Description: a Cython implementation of clone with the same behaviour,\n"
-            " many times faster on large nested pipelines: for classes with the\n"
-            " default get_params, _get_param_names and __sklearn_clone__ (facts\n"
-            " worked out once per class in sklearn/utils/_clone_facts.py and\n"
-            " invalidated by CPython's type version tags) the parameters are read\n"
-            " off the instance and the constructor is called by vectorcall;\n"
-            " anything unusual takes the general path, the Python logic compiled.\n"
-            " The .pyx is the package's _clone_c.pyx with its imports rewritten.",
-            (
-                WriteText("sklearn/utils/_clone_compat.py", None),
-                CopyModule(
-                    "_class_facts.py",
-                    "sklearn/utils/_clone_facts.py",
-                    (
-                        (
-                            "from . import _compat\nfrom ._clone_py import get_param_names\n",
-                            "from ..base import _cached_param_names as get_param_names\n"
-                            "from . import _clone_compat as _compat\n",
-                        ),
-                    ),
-                ),
-                CopyModule(
-                    "_clone_c.pyx",
-                    "sklearn/utils/_fast_clone.pyx",
-                    (
-                        (
-                            "from . import _class_facts, _clone_py, _compat\n",
-                            "from .. import base as _clone_py\n"
-                            "from . import _clone_compat as _compat\n"
-                            "from . import _clone_facts as _class_facts\n",
-                        ),
-                        (
-                            "from ._diagnostics import (",
-                            "from ._clone_diagnostics import (",
-                        ),
-                        (
-                            "_clone_py.clone_parametrized.__doc__",
-                            "_clone_py._clone_parametrized.__doc__",
-                        ),
-                        (
-                            "_clone_py.sklearn_clone.__doc__",
-                            "_clone_py.BaseEstimator.__sklearn_clone__.__doc__",
-                        ),
-                        (
-                            '_clone_py.get_param_names.__doc__.replace(\n    "_clone_py", "_clone_c"\n)',
-                            "_clone_py._cached_param_names.__doc__",
-                        ),
-                    ),
-                ),
-                Edit(
-                    "sklearn/utils/meson.build",
-                    "  '_isfinite': {'sources': [cython_gen.process('_isfinite.pyx')]},\n",
-                    "  '_isfinite': {'sources': [cython_gen.process('_isfinite.pyx')]},\n"
-                    "  '_fast_clone': {'sources': [cython_gen.process('_fast_clone.pyx')]},\n",
-                ),
-                FromSource("base_tail.py", _BASE, append=True),
-                FromSource(
-                    "test_fast_clone.py", "sklearn/utils/tests/test_fast_clone.py"
-                ),
-                FromSource(
-                    "changelog.rst",
-                    "doc/whats_new/upcoming_changes/sklearn.base/00000.efficiency.rst",
                 ),
             ),
         ),

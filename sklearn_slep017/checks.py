@@ -44,18 +44,44 @@ an estimator likewise (``model._lock``).
 
 What counts as mutable
 ----------------------
-:func:`check_clone_shares_no_mutable_param` lets a clone share only values
-that cannot change: ``None``, booleans, numbers (numpy scalars included),
-strings, bytes, ranges, ``Ellipsis``, numpy dtypes, enum members, compiled
-regular expressions, classes and functions, and any object that pickles by
-reference (its ``__reduce_ex__`` gives a name: ufuncs, ``numpy.mean``):
-``copy.deepcopy`` returns those unchanged, and so does ``clone``. Tuples and frozensets are looked into.
+:func:`check_clone_shares_no_mutable_param` lets a clone share a value
+exactly when ``clone`` itself would: ``clone`` deep-copies every parameter
+value that is not an estimator, so a value may be shared when
+``copy.deepcopy(value) is value`` -- ``None``, booleans, numbers, strings,
+bytes, ranges, ``Ellipsis``, enum members, compiled regular expressions,
+classes, functions, builtins, numpy ufuncs (``numpy.log1p``) and any other
+object whose ``__deepcopy__`` or reduction gives back the object itself. The
+question is put to ``copy.deepcopy``, not guessed from the type (a value
+whose deep copy raises counts as mutable); numpy scalars and dtypes, which
+cannot change, may always be shared. Tuples and frozensets are looked into.
 Everything else must be a new object in the clone, ``random_state`` included:
 scikit-learn deep-copies a ``numpy.random.RandomState`` parameter (a shared
 one would couple the draws of the clone and the original, so results would
 depend on the order of fits). The one exception is an object whose own
 ``__sklearn_clone__`` returns itself (``FrozenEstimator``): sharing it is
 its promise.
+
+How values are compared
+-----------------------
+Parameters are compared structurally, the way ``clone`` copies them (see
+:func:`check_clone_type_and_params`). Callables that a deep copy or a pickle
+round trip rebuilds are compared by what they are made of, not by
+identity: a bound method (``scipy.stats.norm(0, 1).pdf``) by its function
+and a structurally equal object it is bound to, a ``functools.partial`` by
+its function, arguments and keywords, and a function by its code, defaults
+and closure. A method bound to an object with other attributes, or another
+function, still differs.
+
+Findings that are not broken promises
+-------------------------------------
+A check may notice something worth fixing that is not a failure of the
+clone: :func:`check_clone_unfitted` notices attributes ending in ``_`` that
+the constructor itself sets (scikit-learn's ``check_no_attributes_set_in_init``
+forbids them, and ``check_is_fitted`` takes them as the mark of a fitted
+estimator). Those are reported as findings: a :class:`CloneContractWarning`
+from the check functions and :func:`check_clone_contract`, and
+:attr:`CheckResult.findings` from :func:`run_clone_checks`; the check still
+passes.
 
 Examples
 --------
@@ -69,9 +95,12 @@ import dataclasses
 import enum
 import functools
 import inspect
+import io
 import pickle
 import re
+import sys
 import types
+import warnings
 
 import numpy as np
 
@@ -80,6 +109,7 @@ from . import _clone_py
 __all__ = [
     "CHECKS",
     "CheckResult",
+    "CloneContractWarning",
     "check_clone_contract",
     "check_clone_idempotent",
     "check_clone_keeps_config",
@@ -97,8 +127,9 @@ ROOT = "(the estimator)"
 _MAX_DEPTH = 40
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
-# Values a clone may share with the original: what deepcopy returns as is
-# (the clone's own list), and immutable numpy / enum / regex values.
+# Values known to be shareable without asking copy.deepcopy: those the clone
+# returns as is (its own list) and immutable numpy / enum / regex values. Only
+# a shortcut: anything else is shareable when deepcopy gives it back itself.
 _ATOMS = tuple(_clone_py._ATOMIC_TYPES) + (
     type,
     types.FunctionType,
@@ -140,6 +171,17 @@ HINTS = {
         "__sklearn_clone__ must return an unfitted estimator: start from "
         "super().__sklearn_clone__() instead of copying self, and carry over "
         "configuration only"
+    ),
+    "unfitted_default": (
+        "no estimator here overrides __sklearn_clone__: the fitted state came "
+        "through the clone function under test, which must rebuild each "
+        "estimator from get_params(deep=False) (as sklearn.base.clone does)"
+    ),
+    "set_in_init": (
+        "set attributes ending in _ in fit, not __init__ (scikit-learn's "
+        "check_no_attributes_set_in_init; check_is_fitted takes them as the "
+        "mark of a fitted estimator): keep them private (_name) or create them "
+        "when fitting"
     ),
     "shares": (
         "clone every parameter value (clone(value, safe=False)) in "
@@ -183,12 +225,17 @@ class CloneContractError(AssertionError):
         ``(parameter path or attribute, what is wrong)`` for each problem.
     hint : str
         What to do about it, in one line; may be empty.
+    findings : iterable of (str, str), default=()
+        ``(location, remark)`` for what the check also noticed that is not
+        a broken promise (see :class:`CloneContractWarning`).
 
     Attributes
     ----------
     check, promise, hint : str
         As given.
     problems : list of (str, str)
+        As given, as a list.
+    findings : list of (str, str)
         As given, as a list.
 
     Examples
@@ -206,11 +253,12 @@ class CloneContractError(AssertionError):
     check_clone_succeeds model
     """
 
-    def __init__(self, check, promise, problems, hint):
+    def __init__(self, check, promise, problems, hint, *, findings=()):
         self.check = check
         self.promise = promise
         self.problems = list(problems)
         self.hint = hint
+        self.findings = list(findings)
         super().__init__(self._message())
 
     def _message(self):
@@ -219,7 +267,76 @@ class CloneContractError(AssertionError):
             lines.append("  - %s: %s" % (location, detail))
         if self.hint:
             lines.append("  hint: %s" % self.hint)
+        for location, detail in self.findings:
+            lines.append("  - also noted, not a clone failure: %s: %s" % (location, detail))
         return "\n".join(lines)
+
+
+class CloneContractWarning(UserWarning):
+    """A finding of a clone check that is not a broken promise.
+
+    Something about the estimator worth fixing that the check noticed on the
+    way, but that is no failure of the clone: for instance a constructor that
+    sets a public attribute ending in ``_`` (scikit-learn's
+    ``check_no_attributes_set_in_init`` forbids it), which
+    :func:`check_clone_unfitted` does not count as fitted state. The check
+    functions and :func:`check_clone_contract` warn with it, so that a test
+    suite shows it without failing; :func:`run_clone_checks` returns the same
+    findings in :attr:`CheckResult.findings`.
+
+    Parameters
+    ----------
+    check : str
+        The name of the check that noticed it.
+    findings : iterable of (str, str)
+        ``(attribute or parameter path, remark)`` for each finding.
+    hint : str
+        What to do about them, in one line.
+
+    Attributes
+    ----------
+    check, hint : str
+        As given.
+    findings : list of (str, str)
+        As given, as a list.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sklearn.base import BaseEstimator
+    >>> from sklearn_slep017.checks import CloneContractWarning, check_clone_unfitted
+    >>> class Recorder(BaseEstimator):
+    ...     def __init__(self, alpha=1.0):
+    ...         self.alpha = alpha
+    ...         self.history_ = []
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     note = check_clone_unfitted(Recorder())
+    >>> caught[0].category is CloneContractWarning, caught[0].message.findings[0][0]
+    (True, 'history_')
+    """
+
+    def __init__(self, check, findings, hint):
+        self.check = check
+        self.findings = list(findings)
+        self.hint = hint
+        lines = ["%s: noted, not a broken promise:" % check]
+        lines += ["  - %s: %s" % (location, detail) for location, detail in self.findings]
+        if hint:
+            lines.append("  hint: %s" % hint)
+        super().__init__("\n".join(lines))
+
+
+# What each kind of finding asks of the author, by check.
+_FINDING_HINTS = {"check_clone_unfitted": "set_in_init"}
+
+
+def _warn_findings(check, findings, stacklevel=3):
+    if findings:
+        warnings.warn(
+            CloneContractWarning(check, findings, HINTS[_FINDING_HINTS[check]]),
+            stacklevel=stacklevel,
+        )
 
 
 @dataclasses.dataclass
@@ -244,6 +361,12 @@ class CheckResult:
     note : str or None
         A remark on a pass or a skip (for instance that clone returned the
         estimator itself, by protocol).
+    findings : list of (str, str)
+        ``(location, remark)`` for what the check noticed that is not a
+        broken promise (see :class:`CloneContractWarning`), whatever the
+        status.
+    finding_hint : str
+        What to do about the findings.
 
     Attributes
     ----------
@@ -265,6 +388,8 @@ class CheckResult:
     problems: list = dataclasses.field(default_factory=list)
     hint: str = ""
     note: object = None
+    findings: list = dataclasses.field(default_factory=list)
+    finding_hint: str = ""
 
     @property
     def passed(self):
@@ -294,15 +419,35 @@ def _is_estimator(obj):
     return not isinstance(obj, type) and hasattr(obj, "get_params")
 
 
+_NO_SNAPSHOT = object()
+
+
+def _deepcopy_keeps(obj):
+    """``copy.deepcopy(obj)`` and whether it is ``obj`` itself.
+
+    Returns ``(copy, kept)``; ``(_NO_SNAPSHOT, False)`` when the deep copy
+    raises.
+    """
+    try:
+        copied = copy.deepcopy(obj)
+    except Exception:  # a lock, a handle: clone could not have copied it either
+        return _NO_SNAPSHOT, False
+    return copied, copied is obj
+
+
 def _is_atom(obj):
+    """Whether a faithful clone shares ``obj`` with the original.
+
+    clone deep-copies every parameter value that is not an estimator, so
+    what ``copy.deepcopy`` gives back as itself is shared by clone too (and
+    compared by value, not identity). Asking deepcopy, rather than guessing
+    from ``__reduce_ex__``, gets every case deepcopy itself gets: numpy 2.4's
+    ufuncs refuse ``__reduce_ex__`` but deepcopy returns them unchanged
+    (through numpy's copyreg reducer).
+    """
     if isinstance(obj, _ATOMS):
         return True
-    # What copy.deepcopy returns unchanged because it pickles by reference
-    # (ufuncs, numpy's array functions, singletons): a name, not a state.
-    try:
-        return isinstance(obj.__reduce_ex__(4), str)
-    except Exception:
-        return False
+    return _deepcopy_keeps(obj)[1]
 
 
 def _params(est):
@@ -498,6 +643,74 @@ def _leaf_equal(a, b, seen):
     return _ADDRESS.sub("", _short(a, 10**6)) == _ADDRESS.sub("", _short(b, 10**6))
 
 
+def _cell_contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell (a variable not yet assigned)
+        return _NO_SNAPSHOT
+
+
+def _callable_diff(a, b, seen, depth):
+    """What differs between two callables a copy may rebuild; None if not one.
+
+    ``copy.deepcopy`` rebinds a method's function to a deep copy of its
+    object, pickle to an unpickled one, and both rebuild a ``partial`` from
+    its parts; scipy rebuilds the functions behind a distribution's methods
+    (``exec``) when unpickling it. Such copies never compare equal with
+    ``==`` (a method compares its object by identity) although nothing was
+    lost: compare what they are made of instead. Returns None when ``a`` is
+    not such a callable, else a list of differences in words (empty when
+    equal). ``a`` and ``b`` have the same type.
+    """
+    if isinstance(a, types.MethodType):
+        what = "bound method %s" % getattr(a.__func__, "__qualname__", "?")
+        if _callable_diff(a.__func__, b.__func__, seen, depth) or (
+            not isinstance(a.__func__, types.FunctionType) and a.__func__ != b.__func__
+        ):
+            return ["%s vs bound method %s: other functions"
+                    % (what, getattr(b.__func__, "__qualname__", "?"))]
+        bound, other = a.__self__, b.__self__
+        if (type(bound) is type(other) and not _is_estimator(bound)
+                and type(bound).__eq__ is object.__eq__
+                and hasattr(bound, "__dict__") and hasattr(other, "__dict__")):
+            # Compared by their attributes, as _leaf_equal would, but keeping
+            # the attribute that differs for the message.
+            inner = _diff(vars(bound), vars(other), (), seen, depth + 1)
+        else:
+            inner = _diff(bound, other, (), seen, depth + 1)
+        if inner:
+            return ["%s of objects that differ (%s)" % (what, "; ".join(
+                "%s%s" % (("at %s: " % ".".join(p)) if p else "", d) for p, d in inner[:3]))]
+        return []
+    if isinstance(a, functools.partial):
+        problems = []
+        for part in ("func", "args", "keywords"):
+            inner = _diff(getattr(a, part), getattr(b, part), (), seen, depth + 1)
+            if inner:
+                problems.append("partial %s differ: %s" % (part, inner[0][1]))
+        return problems
+    if isinstance(a, types.FunctionType):
+        # The same code (code objects compare by content: name, bytecode,
+        # constants), defaults and closure: the same function, whichever
+        # object holds it.
+        if a.__code__ != b.__code__ or a.__module__ != b.__module__:
+            return ["function %s vs function %s" % (_short(a), _short(b))]
+        parts = [
+            (a.__defaults__, b.__defaults__),
+            (a.__kwdefaults__, b.__kwdefaults__),
+            ([_cell_contents(c) for c in a.__closure__ or ()],
+             [_cell_contents(c) for c in b.__closure__ or ()]),
+            (vars(a), vars(b)),
+        ]
+        for left, right in parts:
+            inner = _diff(left, right, (), seen, depth + 1)
+            if inner:
+                return ["function %s: defaults, closure or attributes differ: %s"
+                        % (a.__qualname__, inner[0][1])]
+        return []
+    return None
+
+
 def _diff(a, b, path=(), seen=None, depth=0):
     """Differences between two parameter values: a list of (path, detail)."""
     if seen is None:
@@ -544,6 +757,9 @@ def _diff(a, b, path=(), seen=None, depth=0):
             for k in a:
                 problems.extend(_diff(a[k], b[k], path + (str(k),), seen, depth + 1))
             return problems
+        differs = _callable_diff(a, b, seen, depth)
+        if differs is not None:
+            return [(path, detail) for detail in differs]
         if _leaf_equal(a, b, seen):
             return []
         return [(path, "%s vs %s" % (_short(a), _short(b)))]
@@ -617,7 +833,11 @@ def _locate(obj, op, clone, path=(), depth=0, seen=None):
             if deeper is not None:
                 return deeper
             extra = None
-            if not _is_estimator(child) and not isinstance(child, (list, tuple, dict, set, frozenset)):
+            # Classes and functions pickle by name, not by their attributes:
+            # the value itself is what fails, not its __init__ or __dict__.
+            if not _is_estimator(child) and not isinstance(
+                child, (list, tuple, dict, set, frozenset, type, types.FunctionType)
+            ):
                 chain = _attribute_culprit(child, op)
                 if chain:
                     holder = child
@@ -773,9 +993,12 @@ def check_clone_type_and_params(estimator, *, clone=None):
     ``get_params(deep=False)`` of the clone and of the original are compared
     recursively: estimators by type and parameters, arrays with
     ``np.array_equal`` (nan equal to nan), containers element by element,
-    random states by their state, other objects with ``==`` (when their
-    class defines it), else by their attributes or, failing that, their type
-    and ``repr`` (memory addresses left out).
+    random states by their state, bound methods by their function and the
+    object they are bound to (compared the same way), ``functools.partial``
+    objects by function, arguments and keywords, functions by code, defaults
+    and closure, other objects with ``==`` (when their class defines it),
+    else by their attributes or, failing that, their type and ``repr``
+    (memory addresses left out).
 
     Parameters
     ----------
@@ -829,6 +1052,14 @@ def _fitted_attributes(obj):
     return [n for n in names if n.endswith("_") and not n.startswith("__")]
 
 
+def _get(obj, name):
+    """``getattr(obj, name)``, or ``_NO_SNAPSHOT`` when that raises anything."""
+    try:
+        return getattr(obj, name)
+    except Exception:  # a property of a fitted estimator raises on an unfitted one
+        return _NO_SNAPSHOT
+
+
 def _has_attribute(obj, name):
     try:
         if name in vars(obj):
@@ -842,52 +1073,55 @@ def _has_attribute(obj, name):
     return True
 
 
-def check_clone_unfitted(estimator, *, clone=None, X=None, y=None, fit=False):
-    """Check that no fitted attribute of the original survives on the clone.
+def _fresh_construction(est):
+    """``type(est)(**est.get_params(deep=False))``, or None when that raises.
 
-    The fitted attributes are the instance attributes whose name ends with
-    ``_`` (and does not start with ``__``), on the estimator and on every
-    estimator among its parameters. To have some, the check fits a deep copy
-    of the estimator first (never the estimator itself) when ``X`` is given
-    or ``fit`` is True; with ``fit=True`` and no ``X``, on 30 samples of 3
-    positive features and a binary target, and a fit that fails on that data
-    is not an error (the estimator is checked as it is).
-
-    An estimator whose ``__sklearn_clone__`` returns the very same object (a
-    frozen wrapper such as ``FrozenEstimator``) keeps its fitted attributes
-    by design: the check passes and says so.
-
-    Parameters
-    ----------
-    estimator : estimator instance
-        The estimator to check, fitted or not.
-    clone : callable, default=None
-        The clone function under test; None means :func:`sklearn_slep017.clone`.
-    X : array-like, default=None
-        Training data for a fit before the check.
-    y : array-like, default=None
-        Target for that fit.
-    fit : bool, default=False
-        Fit a copy first, on ``X, y`` or on generic small data.
-
-    Returns
-    -------
-    note : str or None
-        How the promise was kept when there is something to say (frozen by
-        protocol, could not be fitted, no fitted attributes).
-
-    Raises
-    ------
-    AssertionError
-        If a fitted attribute survives; the message names it.
-
-    Examples
-    --------
-    >>> from sklearn.linear_model import LogisticRegression
-    >>> from sklearn_slep017.checks import check_clone_unfitted
-    >>> check_clone_unfitted(LogisticRegression(), fit=True)
+    What any estimator built from these parameters has, whoever clones it:
+    the yardstick for what a clone carried over. Warnings are silenced (the
+    clone already built one the same way and gave them).
     """
-    clone = _default_clone(clone)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return type(est)(**_params(est))
+    except Exception:
+        return None
+
+
+def _constructor_set_attributes(fresh):
+    """Public attributes ending in ``_`` that the constructor sets, not parameters."""
+    try:
+        params = set(_params(fresh))
+    except Exception:
+        params = set()
+    return [
+        attr for attr in _fitted_attributes(fresh)
+        if not attr.startswith("_") and attr not in params
+    ]
+
+
+def _default_clone_funcs():
+    from . import _compat
+
+    funcs = set()
+    for func in _compat.DEFAULT_SKLEARN_CLONE_FUNCS:
+        funcs.add(getattr(func, "__func__", func))
+    return funcs
+
+
+def _has_own_sklearn_clone(obj):
+    """Whether the class of ``obj`` overrides the default ``__sklearn_clone__``."""
+    method = getattr(type(obj), "__sklearn_clone__", None)
+    if method is None:
+        return False
+    try:
+        return getattr(method, "__func__", method) not in _default_clone_funcs()
+    except TypeError:  # an unhashable descriptor: certainly not a default
+        return True
+
+
+def _check_unfitted(estimator, clone, X, y, fit):
+    """check_clone_unfitted's work: ``(note, findings)``, or raise."""
     name = "check_clone_unfitted"
     notes = []
     subject = estimator
@@ -916,16 +1150,48 @@ def check_clone_unfitted(estimator, *, clone=None, X=None, y=None, fit=False):
         return (
             "clone returned the estimator itself (frozen by __sklearn_clone__): "
             "its fitted attributes are kept by design"
-        )
-    problems = []
-    seen_any = False
+        ), []
+    problems, findings, unbuilt = [], [], []
+    seen_any = custom_clone = False
     pairs = [((), subject, cloned)] + list(_walk_pairs(subject, cloned))
     for path, orig, new in pairs:
         if not _is_estimator(orig) or not _is_estimator(new):
             continue
         if new is orig:
             continue  # shared nodes are check_clone_shares_no_mutable_param's business
+        custom_clone = custom_clone or _has_own_sklearn_clone(orig)
+        # What a fresh construction from the clone's parameters also has was
+        # not carried over by the clone: the constructor (or the class) put it
+        # there, and would on any clone.
+        fresh = _fresh_construction(new)
+        if fresh is None:
+            unbuilt.append(_spell(path))
+        else:
+            for attr in _constructor_set_attributes(fresh):
+                findings.append(
+                    (_spell_attr(path, attr),
+                     "set by %s.__init__ (to %s), not a parameter"
+                     % (type(fresh).__qualname__, _short(_get(fresh, attr), 40)))
+                )
         for attr in _fitted_attributes(orig):
+            if fresh is not None and _has_attribute(fresh, attr):
+                # The attribute is fitted state only where the original's
+                # value is not the one a fresh construction has (skorch's
+                # initialized_ is False until fit), and it survives only if
+                # the clone holds the original's value.
+                fresh_value, orig_value = _get(fresh, attr), _get(orig, attr)
+                if not _diff(fresh_value, orig_value):
+                    continue
+                seen_any = True
+                new_value = _get(new, attr)
+                if new_value is not _NO_SNAPSHOT and not _diff(orig_value, new_value):
+                    problems.append(
+                        (_spell_attr(path, attr),
+                         "fitted value survives on the clone (%s, where a fresh %s has %s)"
+                         % (_short(new_value, 40), type(fresh).__qualname__,
+                            _short(fresh_value, 40)))
+                    )
+                continue
             seen_any = True
             if _has_attribute(new, attr):
                 problems.append(
@@ -933,10 +1199,89 @@ def check_clone_unfitted(estimator, *, clone=None, X=None, y=None, fit=False):
                      "fitted attribute survives on the clone (%s)" % _short(getattr(new, attr, None), 60))
                 )
     if problems:
-        raise CloneContractError(name, PROMISES[name], problems, HINTS["unfitted"])
+        hint = HINTS["unfitted"] if custom_clone else HINTS["unfitted_default"]
+        raise CloneContractError(name, PROMISES[name], problems, hint, findings=findings)
     if not seen_any:
         notes.append("the original has no fitted attribute to compare")
-    return "; ".join(notes) or None
+    if unbuilt:
+        notes.append(
+            "no fresh construction to compare with at %s (the constructor raised): "
+            "every attribute ending in _ there counted as fitted" % ", ".join(unbuilt)
+        )
+    if findings:
+        notes.append(
+            "set by a constructor, so compared with a fresh construction rather "
+            "than counted as fitted: %s" % ", ".join(location for location, _ in findings)
+        )
+    return "; ".join(notes) or None, findings
+
+
+def check_clone_unfitted(estimator, *, clone=None, X=None, y=None, fit=False):
+    """Check that no fitted attribute of the original survives on the clone.
+
+    The fitted attributes are the instance attributes whose name ends with
+    ``_`` (and does not start with ``__``), on the estimator and on every
+    estimator among its parameters. To have some, the check fits a deep copy
+    of the estimator first (never the estimator itself) when ``X`` is given
+    or ``fit`` is True; with ``fit=True`` and no ``X``, on 30 samples of 3
+    positive features and a binary target, and a fit that fails on that data
+    is not an error (the estimator is checked as it is).
+
+    What the clone would have anyway is not state it carried over: each
+    estimator of the clone is compared with a fresh construction from its
+    own parameters, ``type(est)(**est.get_params(deep=False))``. An
+    attribute the fresh one also has (set by the constructor, or a class
+    attribute) fails only when the clone holds the original's value and the
+    fresh one another. Public attributes ending in ``_`` that a constructor
+    sets are reported as a finding, not a failure: a
+    :class:`CloneContractWarning` (scikit-learn's
+    ``check_no_attributes_set_in_init`` forbids them, and ``check_is_fitted``
+    takes them as the mark of a fitted estimator).
+
+    An estimator whose ``__sklearn_clone__`` returns the very same object (a
+    frozen wrapper such as ``FrozenEstimator``) keeps its fitted attributes
+    by design: the check passes and says so.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator to check, fitted or not.
+    clone : callable, default=None
+        The clone function under test; None means :func:`sklearn_slep017.clone`.
+    X : array-like, default=None
+        Training data for a fit before the check.
+    y : array-like, default=None
+        Target for that fit.
+    fit : bool, default=False
+        Fit a copy first, on ``X, y`` or on generic small data.
+
+    Returns
+    -------
+    note : str or None
+        How the promise was kept when there is something to say (frozen by
+        protocol, could not be fitted, no fitted attributes, attributes set
+        by a constructor).
+
+    Raises
+    ------
+    AssertionError
+        If a fitted attribute survives; the message names it.
+
+    Warns
+    -----
+    CloneContractWarning
+        When a constructor sets a public attribute ending in ``_``.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_slep017.checks import check_clone_unfitted
+    >>> check_clone_unfitted(LogisticRegression(), fit=True)
+    """
+    clone = _default_clone(clone)
+    note, findings = _check_unfitted(estimator, clone, X, y, fit)
+    _warn_findings("check_clone_unfitted", findings)
+    return note
 
 
 def _frozen_ids(tree):
@@ -953,9 +1298,12 @@ def check_clone_shares_no_mutable_param(estimator, *, clone=None):
     The parameter trees of the original and the clone are walked in
     parallel (through nested estimators, lists, tuples and dicts); any value
     found at the same path in both that is one and the same mutable object
-    fails (see "What counts as mutable" in the module docstring). Objects
-    whose own ``__sklearn_clone__`` returns themselves are shared by design
-    and not looked into.
+    fails. Mutable means what ``clone`` would not share either: a value
+    that ``copy.deepcopy`` does not give back as itself (see "What counts as
+    mutable" in the module docstring), so ``numpy.log1p`` or a function may
+    be shared, a list or a ``RandomState`` may not. Objects whose own
+    ``__sklearn_clone__`` returns themselves are shared by design and not
+    looked into.
 
     Parameters
     ----------
@@ -993,14 +1341,18 @@ def check_clone_shares_no_mutable_param(estimator, *, clone=None):
     for path, orig, new in _walk_pairs(estimator, cloned):
         if any(path[: len(p)] == p for p in skip_below):
             continue
-        if orig is not new or _is_atom(orig):
+        if orig is not new:
             continue
-        if isinstance(orig, (tuple, frozenset)):
-            continue  # immutable; its elements are paired and checked too
-        if id(orig) in frozen:
+        if id(orig) in frozen:  # before _is_atom: no deep copy of a fitted model
             shared_by_protocol.append(_spell(path))
             skip_below.append(path)
             continue
+        # clone itself shares what deepcopy gives back as is; an estimator is
+        # cloned, not deep-copied, and may be shared only by protocol (above).
+        if not _is_estimator(orig) and _is_atom(orig):
+            continue
+        if isinstance(orig, (tuple, frozenset)):
+            continue  # immutable; its elements are paired and checked too
         problems.append(
             (_spell(path), "the clone and the original share one %s object (%s)"
              % (type(orig).__name__, _short(orig, 60)))
@@ -1015,16 +1367,19 @@ def check_clone_shares_no_mutable_param(estimator, *, clone=None):
     return None
 
 
-_NO_SNAPSHOT = object()
-
-
 def _snapshot_value(value):
-    if _is_atom(value) or _is_estimator(value):
-        return value  # atoms compare by value; estimators are nodes of their own
-    try:
-        return copy.deepcopy(value)
-    except Exception:
-        return _NO_SNAPSHOT
+    """``(snapshot, is_atom)`` of one attribute value, taken before the clone.
+
+    Estimators are nodes of their own (recorded attribute by attribute);
+    atoms -- what deepcopy gives back as itself -- compare by value; anything
+    else is deep-copied once, that copy both the snapshot and the answer to
+    whether it is an atom.
+    """
+    if _is_estimator(value):
+        return value, False
+    if isinstance(value, _ATOMS):
+        return value, True
+    return _deepcopy_keeps(value)
 
 
 def _snapshot(estimator):
@@ -1035,7 +1390,7 @@ def _snapshot(estimator):
         except TypeError:
             attributes = {}
         for attr, value in attributes.items():
-            records[(path, attr)] = (value, _snapshot_value(value))
+            records[(path, attr)] = (value,) + _snapshot_value(value)
     return records
 
 
@@ -1083,9 +1438,9 @@ def check_clone_leaves_original_untouched(estimator, *, clone=None):
         if key not in before:
             problems.append((where, "added to the original (%s)" % _short(after[key][0], 60)))
             continue
-        old, snap = before[key]
+        old, snap, atom = before[key]
         new = after[key][0]
-        if _is_atom(old):
+        if atom:
             if _diff(old, new):
                 problems.append((where, "changed from %s to %s" % (_short(old), _short(new))))
             continue
@@ -1329,6 +1684,76 @@ def check_clone_keeps_config(estimator, *, clone=None):
     return "; ".join(notes)
 
 
+def _found_by_name(cls):
+    """Whether pickle can find class ``cls`` again by module and qualified name.
+
+    Not so for a class defined inside a function (``<locals>`` in its
+    qualified name), made on the fly under a name its module does not hold,
+    or redefined since (the name now holds another class).
+    """
+    module = sys.modules.get(getattr(cls, "__module__", None) or "")
+    if module is None:
+        return False
+    found = module
+    for part in getattr(cls, "__qualname__", "<locals>").split("."):
+        found = getattr(found, part, _NO_SNAPSHOT)
+        if found is _NO_SNAPSHOT:
+            return False
+    return found is cls
+
+
+def _unnamed_estimator_classes(tree):
+    """The classes of the estimators in ``tree`` that pickle cannot find by name."""
+    classes = []
+    for _, node in [((), tree)] + list(_walk_estimators(tree)):
+        cls = type(node)
+        if cls not in classes and not _found_by_name(cls):
+            classes.append(cls)
+    return classes
+
+
+class _ClassByReferencePickler(pickle.Pickler):
+    """A pickler that writes the given classes as references into this process.
+
+    The rest is pickled as usual: only where those classes are found by name
+    differs, and an unpickler holding the same list puts them back.
+    """
+
+    def __init__(self, file, classes):
+        super().__init__(file)
+        self._index = {id(cls): i for i, cls in enumerate(classes)}
+
+    def persistent_id(self, obj):
+        if isinstance(obj, type):
+            return self._index.get(id(obj))
+        return None
+
+
+class _ClassByReferenceUnpickler(pickle.Unpickler):
+    def __init__(self, file, classes):
+        super().__init__(file)
+        self._classes = classes
+
+    def persistent_load(self, pid):
+        return self._classes[pid]
+
+
+def _pickle_round_trip(classes):
+    """``(dumps, loads)``, passing ``classes`` by reference when there are any."""
+    if not classes:
+        return pickle.dumps, pickle.loads
+
+    def dumps(obj):
+        buffer = io.BytesIO()
+        _ClassByReferencePickler(buffer, classes).dump(obj)
+        return buffer.getvalue()
+
+    def loads(data):
+        return _ClassByReferenceUnpickler(io.BytesIO(data), classes).load()
+
+    return dumps, loads
+
+
 def check_clone_pickles(estimator, *, clone=None):
     """Check that the clone survives a pickle round trip with equal parameters.
 
@@ -1336,12 +1761,27 @@ def check_clone_pickles(estimator, *, clone=None):
     gets saved. When pickling fails, the parameter that cannot be pickled is
     named.
 
+    The promise is about what the clone carries -- its parameters and
+    state -- not about where its class is defined: an estimator whose own
+    class pickle cannot find by name (a class defined inside a function, as
+    tests and notebooks do) is pickled with that class passed by reference,
+    so that its parameters and state are still checked, and the note says
+    so. scikit-learn's clone does not need the class to be importable
+    either. A parameter value that is a local class, a lambda or an open
+    handle still fails: that is what the estimator carries.
+
     Parameters
     ----------
     estimator : estimator instance
         The estimator to check.
     clone : callable, default=None
         The clone function under test; None means :func:`sklearn_slep017.clone`.
+
+    Returns
+    -------
+    note : str or None
+        Which estimator classes pickle cannot find by name (the round trip
+        passed them by reference), if any.
 
     Raises
     ------
@@ -1358,11 +1798,13 @@ def check_clone_pickles(estimator, *, clone=None):
     clone = _default_clone(clone)
     name = "check_clone_pickles"
     cloned = _clone_or_fail(estimator, clone, name, PROMISES[name])
+    unnamed = _unnamed_estimator_classes(cloned)
+    dumps, loads = _pickle_round_trip(unnamed)
     try:
-        data = pickle.dumps(cloned)
+        data = dumps(cloned)
     except Exception as exc:
         try:
-            found = _locate(cloned, pickle.dumps, None)
+            found = _locate(cloned, dumps, None)
         except Exception:
             found = None
         if found is None:
@@ -1375,7 +1817,7 @@ def check_clone_pickles(estimator, *, clone=None):
             problems = [(_spell(path), detail)]
         raise CloneContractError(name, PROMISES[name], problems, HINTS["pickles"]) from exc
     try:
-        restored = pickle.loads(data)
+        restored = loads(data)
     except Exception as exc:
         raise CloneContractError(
             name, PROMISES[name], [(ROOT, "unpickling the clone raised %s" % _describe(exc))],
@@ -1388,6 +1830,17 @@ def check_clone_pickles(estimator, *, clone=None):
         problems = _format_diff(_diff(cloned, restored), "clone", "unpickled clone")
     if problems:
         raise CloneContractError(name, PROMISES[name], problems, HINTS["pickles"])
+    if unnamed:
+        return (
+            "not applicable to the estimator class%s %s: pickle cannot find %s by "
+            "name (defined inside a function, or made on the fly); that is where "
+            "the class is defined, not what the clone carries: passed by "
+            "reference, the parameters and state survive the round trip"
+            % ("" if len(unnamed) == 1 else "es",
+               ", ".join("%s.%s" % (c.__module__, c.__qualname__) for c in unnamed),
+               "it" if len(unnamed) == 1 else "them")
+        )
+    return None
 
 
 PROMISES = {
@@ -1451,13 +1904,18 @@ def run_clone_checks(estimator, *, clone=None, X=None, y=None, fit=False):
         if clone_failed:
             results.append(CheckResult(name, PROMISES[name], "SKIP", note="clone raised"))
             continue
-        kwargs = {"clone": clone}
-        if check is check_clone_unfitted:
-            kwargs.update(X=X, y=y, fit=fit)
+        finding_hint = HINTS[_FINDING_HINTS[name]] if name in _FINDING_HINTS else ""
         try:
-            note = check(estimator, **kwargs)
+            if check is check_clone_unfitted:
+                # Its findings go into the result, not into a warning.
+                note, findings = _check_unfitted(estimator, clone, X, y, fit)
+            else:
+                note, findings = check(estimator, clone=clone), []
         except CloneContractError as exc:
-            results.append(CheckResult(name, PROMISES[name], "FAIL", exc.problems, exc.hint))
+            results.append(CheckResult(
+                name, PROMISES[name], "FAIL", exc.problems, exc.hint,
+                findings=exc.findings, finding_hint=finding_hint if exc.findings else "",
+            ))
             if check is check_clone_succeeds:
                 clone_failed = True
         except Exception as exc:  # an assertion of another kind, or a crash
@@ -1467,7 +1925,10 @@ def run_clone_checks(estimator, *, clone=None, X=None, y=None, fit=False):
             if check is check_clone_succeeds:
                 clone_failed = True
         else:
-            results.append(CheckResult(name, PROMISES[name], "PASS", note=note))
+            results.append(CheckResult(
+                name, PROMISES[name], "PASS", note=note,
+                findings=findings, finding_hint=finding_hint if findings else "",
+            ))
     return results
 
 
@@ -1489,6 +1950,14 @@ def format_report(estimator, results):
         lines.append(
             "not checked, since clone raised: %s" % ", ".join(r.check for r in skipped)
         )
+    noted = [r for r in results if r.findings]
+    if noted:
+        lines.append("also noted, not broken promises:")
+        for result in noted:
+            for location, detail in result.findings:
+                lines.append("    %s: %s [%s]" % (location, detail, result.check))
+            if result.finding_hint:
+                lines.append("    hint: %s" % result.finding_hint)
     return "\n".join(lines)
 
 
@@ -1520,7 +1989,14 @@ def check_clone_contract(estimator, *, clone=None, X=None, y=None, fit=False):
     Raises
     ------
     AssertionError
-        If any promise is broken.
+        If any promise is broken; findings that are not broken promises are
+        listed at the end of the message.
+
+    Warns
+    -----
+    CloneContractWarning
+        When every promise holds but a check noticed something else worth
+        fixing (a constructor setting a public attribute ending in ``_``).
 
     Examples
     --------
@@ -1542,6 +2018,8 @@ def check_clone_contract(estimator, *, clone=None, X=None, y=None, fit=False):
     results = run_clone_checks(estimator, clone=clone, X=X, y=y, fit=fit)
     if any(r.status == "FAIL" for r in results):
         raise AssertionError(format_report(estimator, results))
+    for result in results:
+        _warn_findings(result.check, result.findings)
 
 
 def _estimator_id(estimator):

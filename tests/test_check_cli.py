@@ -69,6 +69,34 @@ MODULE = textwrap.dedent(
 
 
     SOUND_INSTANCE = Sound(items={"a": [1]})
+
+
+    def make_log1p():
+        import numpy as np
+        from sklearn.preprocessing import FunctionTransformer
+
+        return FunctionTransformer(func=np.log1p, inverse_func=np.expm1)
+
+
+    def make_norm_pdf():
+        import scipy.stats
+        from sklearn.preprocessing import FunctionTransformer
+
+        return FunctionTransformer(func=scipy.stats.norm(0, 1).pdf)
+
+
+    def make_local():
+        class Local(BaseEstimator):
+            def __init__(self, alpha=1.0):
+                self.alpha = alpha
+
+        return Pipeline([("local", Local()), ("ridge", Ridge())])
+
+
+    class Recorder(BaseEstimator):
+        def __init__(self, alpha=1.0):
+            self.alpha = alpha
+            self.history_ = []
     '''
 )
 
@@ -149,3 +177,32 @@ def test_bad_spec_wins_over_broken(run_check):
     status, out = run_check("clonemods:make_broken", "clonemods:Missing")
     assert status == 2, out
     assert "  FAIL  check_clone_shares_no_mutable_param" in out
+
+
+def test_no_false_alarms_ufunc_bound_method_local_class(run_check):
+    # Each used to fail: np.log1p "shared", a frozen distribution's pdf
+    # "changed", a local class "unpicklable".
+    status, out = run_check(
+        "clonemods:make_log1p", "clonemods:make_norm_pdf", "clonemods:make_local",
+        extra=("--fit", "--verbose"),
+    )
+    assert status == 0, out
+    assert "FAIL" not in out and "noted" not in out
+    assert "summary: 3 estimators checked, 0 broken; 24 passed, 0 failed, 0 skipped" in out
+    # The pickle check says what it could not apply to (with --verbose).
+    assert "not applicable to the estimator class clonemods.make_local.<locals>.Local" in out
+
+
+def test_constructor_set_attribute_is_noted_not_failed(run_check):
+    status, out = run_check("clonemods:Recorder", "clonemods:Sound")
+    assert status == 0, out
+    assert "FAIL" not in out
+    lines = out.splitlines()
+    at = lines.index(next(line for line in lines if "PASS  check_clone_unfitted" in line))
+    assert lines[at + 1].strip() == (
+        "noted (not a clone failure): history_: set by Recorder.__init__ (to []), not a parameter"
+    )
+    assert lines[at + 2].strip().startswith("hint: set attributes ending in _ in fit")
+    assert out.count("noted (not a clone failure)") == 1
+    assert "summary: 2 estimators checked, 0 broken; 16 passed, 0 failed, 0 skipped; " \
+        "1 finding (not clone failures)" in out

@@ -5,17 +5,20 @@ implementations are checked with the same expectations.
 """
 
 import copy
+import functools
 import pickle
 import threading
 import warnings
 
 import numpy as np
 import pytest
+import scipy.stats
 from conftest import default_constructible_estimators, protocol_base, since
 from sklearn.base import TransformerMixin
+from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import all_estimators
 
 from sklearn_slep017 import checks
@@ -26,6 +29,7 @@ BaseEstimator = protocol_base()
 from sklearn_slep017.frozen import FrozenEstimator
 from sklearn_slep017.checks import (
     CHECKS,
+    CloneContractWarning,
     check_clone_contract,
     check_clone_idempotent,
     check_clone_keeps_config,
@@ -207,6 +211,87 @@ class LambdaParam(BaseEstimator):
         self.func = func
 
 
+class Recorder(TransformerMixin, BaseEstimator):
+    """Its constructor sets a public attribute ending in ``_``, as skorch's
+    ``NeuralNet`` sets ``history_`` and ``initialized_``; ``fit`` changes it."""
+
+    def __init__(self, alpha=1.0):
+        self.alpha = alpha
+        self.history_ = []
+        self.initialized_ = False
+
+    def fit(self, X, y=None):
+        self.history_.append(len(X))
+        self.initialized_ = True
+        self.coef_ = np.ones(np.shape(X)[1])
+        return self
+
+    def transform(self, X):
+        return X
+
+
+class ShallowCopyRecorder(Recorder):
+    def __sklearn_clone__(self):
+        return copy.copy(self)  # carries history_, initialized_ and coef_
+
+
+class RebindingClone(TransformerMixin, BaseEstimator):
+    """A __sklearn_clone__ that replaces the callable parameter by ``replace(func)``."""
+
+    replace = None
+
+    def __init__(self, func=None):
+        self.func = func
+
+    def __sklearn_clone__(self):
+        new = super().__sklearn_clone__()
+        new.func = type(self).replace(self.func)
+        return new
+
+
+class OtherDistributionClone(RebindingClone):
+    replace = staticmethod(lambda func: scipy.stats.norm(0, 2).pdf)  # loc 0, scale 2
+
+
+class OtherMethodClone(RebindingClone):
+    replace = staticmethod(lambda func: func.__self__.cdf)  # same object, other method
+
+
+class OtherPartialClone(RebindingClone):
+    replace = staticmethod(lambda func: functools.partial(func.func, *func.args[:-1], 2))
+
+
+def negate(X):
+    return -X
+
+
+class SwappedFunctionClone(RebindingClone):
+    replace = staticmethod(lambda func: negate)  # a Python function for another
+
+
+def local_estimator(**params):
+    """An estimator whose class is defined here, inside a function (as tests do)."""
+
+    class Local(TransformerMixin, BaseEstimator):
+        def __init__(self, scale=1.0, func=None):
+            self.scale = scale
+            self.func = func
+
+        def fit(self, X, y=None):
+            self.n_features_in_ = np.shape(X)[1]
+            return self
+
+        def transform(self, X):
+            return np.asarray(X) * self.scale
+
+    return Local(**params)
+
+
+def norm_pdf():
+    """A bound method of a frozen scipy distribution, as FunctionTransformer's func."""
+    return scipy.stats.norm(0, 1).pdf
+
+
 def _raises(check, estimator, **kwargs):
     with pytest.raises(AssertionError) as info:
         check(estimator, **kwargs)
@@ -272,6 +357,58 @@ def test_type_and_params_other_type(impl):
     assert "the clone is a Items, the original a OtherTypeClone" in message
 
 
+@pytest.mark.parametrize(
+    "check",
+    [check_clone_type_and_params, check_clone_leaves_original_untouched,
+     check_clone_idempotent, check_clone_pickles],
+)
+def test_bound_method_of_frozen_distribution_is_compared_by_what_it_is(impl, check):
+    # clone deep-copies the method, and a copy is bound to a copy of the
+    # frozen distribution: never == to the original, though nothing changed.
+    # The same goes for the pickle round trip (scipy even rebuilds the
+    # distribution's own functions with exec when unpickling).
+    for est in (
+        FunctionTransformer(func=norm_pdf()),
+        make_pipeline(
+            ColumnTransformer([("pdf", FunctionTransformer(norm_pdf()), [0])]),
+            LogisticRegression(),
+        ),
+    ):
+        assert check(est, clone=impl.clone) is None
+
+
+def test_bound_method_bound_elsewhere_or_another_still_differs(impl):
+    # Rebound to a distribution with another scale: the attribute is named.
+    message = _raises(
+        check_clone_type_and_params, OtherDistributionClone(func=norm_pdf()), clone=impl.clone
+    )
+    assert "func: original and clone differs: bound method rv_continuous_frozen.pdf" in message
+    assert "args.1: 1 vs 2" in message
+    # The same distribution, another method.
+    message = _raises(
+        check_clone_type_and_params, OtherMethodClone(func=norm_pdf()), clone=impl.clone
+    )
+    assert "other functions" in message and "cdf" in message
+
+
+def test_partial_and_function_parameters_are_compared_by_their_parts(impl):
+    clip = functools.partial(np.clip, a_min=0.0, a_max=1.0)
+    assert check_clone_contract(FunctionTransformer(func=clip), clone=impl.clone) is None
+    assert check_clone_pickles(LambdaParam(func=functools.partial(identity)), clone=impl.clone) is None
+    # A partial with other arguments, or another Python function, differs
+    # (both used to pass: neither defines ==, and their attributes are empty).
+    message = _raises(
+        check_clone_type_and_params,
+        OtherPartialClone(func=functools.partial(np.add, 1)),
+        clone=impl.clone,
+    )
+    assert "func: original and clone differs: partial args differ: 1 vs 2" in message
+    message = _raises(
+        check_clone_type_and_params, SwappedFunctionClone(func=identity), clone=impl.clone
+    )
+    assert "func: original and clone differs: function <function identity" in message
+
+
 def test_path_spelling_for_non_exposed_steps_and_plain_lists(impl):
     # A list of named steps that is not exposed by get_params(deep=True) keeps
     # its parameter name; elements of plain lists are named by index.
@@ -318,6 +455,72 @@ def test_unfitted_frozen_wrapper_passes_and_says_so(impl):
         check_clone_unfitted(shallow, clone=impl.clone)
 
 
+def _caught_findings(func, *args, **kwargs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = func(*args, **kwargs)
+    found = [w.message for w in caught if issubclass(w.category, CloneContractWarning)]
+    return result, found
+
+
+def test_unfitted_constructor_set_attribute_is_a_finding_not_a_failure(impl):
+    # Recorder's constructor sets history_ and initialized_: a fresh
+    # Recorder(**params) has them too, so the clone did not carry them over,
+    # fitted or not. They are reported as what they are, with the hint of
+    # scikit-learn's check_no_attributes_set_in_init, and the check passes.
+    for kwargs in ({}, {"fit": True}, {"X": X_SMALL, "y": Y_SMALL}):
+        note, found = _caught_findings(check_clone_unfitted, Recorder(), clone=impl.clone, **kwargs)
+        assert "history_, initialized_" in note
+        assert len(found) == 1
+        assert [loc for loc, _ in found[0].findings] == ["history_", "initialized_"]
+        assert "set by Recorder.__init__ (to [])" in str(found[0])
+        assert "check_no_attributes_set_in_init" in found[0].hint
+        assert "__sklearn_clone__" not in found[0].hint
+    # Nested, with the attribute's path.
+    note, found = _caught_findings(
+        check_clone_unfitted, make_pipeline(StandardScaler(), Recorder()), clone=impl.clone,
+        fit=True,
+    )
+    assert "recorder.history_" in note and found[0].findings[0][0] == "recorder.history_"
+
+
+def test_unfitted_constructor_set_attribute_in_runner_and_contract(impl):
+    results = run_clone_checks(Recorder(), clone=impl.clone, fit=True)
+    assert all(r.passed for r in results)
+    unfitted = results[CHECKS.index(check_clone_unfitted)]
+    assert [loc for loc, _ in unfitted.findings] == ["history_", "initialized_"]
+    assert "check_no_attributes_set_in_init" in unfitted.finding_hint
+    assert all(not r.findings for r in results if r is not unfitted)
+    # check_clone_contract passes, and warns.
+    result, found = _caught_findings(check_clone_contract, Recorder(), clone=impl.clone, fit=True)
+    assert result is None and len(found) == 1 and found[0].check == "check_clone_unfitted"
+
+
+def test_unfitted_fitted_value_of_constructor_set_attribute_still_fails(impl):
+    # A shallow copy carries what fit changed in the constructor's attributes
+    # (history_ [6] where a fresh one has [], initialized_ True where False)
+    # along with coef_: all fail, and the finding is listed apart.
+    est = ShallowCopyRecorder()
+    message = _raises(check_clone_unfitted, est, clone=impl.clone, X=X_SMALL, y=Y_SMALL)
+    assert "history_: fitted value survives on the clone ([6], where a fresh ShallowCopyRecorder has [])" in message
+    assert "initialized_: fitted value survives on the clone (True" in message
+    assert "coef_: fitted attribute survives" in message
+    assert "also noted, not a clone failure: history_: set by ShallowCopyRecorder.__init__" in message
+    assert "hint: __sklearn_clone__ must return an unfitted estimator" in message
+    results = run_clone_checks(est, clone=impl.clone, X=X_SMALL, y=Y_SMALL)
+    failed = results[CHECKS.index(check_clone_unfitted)]
+    assert failed.status == "FAIL" and [loc for loc, _ in failed.findings] == ["history_", "initialized_"]
+
+
+def test_unfitted_hint_names_the_clone_function_when_nothing_overrides(impl):
+    # No estimator overrides __sklearn_clone__: the fitted state came through
+    # the clone function, and the hint says so instead of blaming the protocol.
+    shallow = lambda est, safe=True: copy.copy(est)  # noqa: E731
+    message = _raises(check_clone_unfitted, LogisticRegression(), clone=shallow, fit=True)
+    assert "coef_: fitted attribute survives" in message
+    assert "no estimator here overrides __sklearn_clone__" in message
+
+
 def test_unfitted_unfittable_is_not_an_error(impl):
     note = check_clone_unfitted(LambdaParam(), clone=impl.clone, fit=True)  # no fit method
     assert "could not be fitted" in note and "no fitted attribute" in note
@@ -345,6 +548,33 @@ def test_shares_random_state_must_not_be_shared(impl):
     est = ParamsNotClonedClone(items=np.random.RandomState(0))
     message = _raises(check_clone_shares_no_mutable_param, est, clone=impl.clone)
     assert "items: the clone and the original share one RandomState" in message
+
+
+def test_shares_what_deepcopy_gives_back_as_is(impl):
+    # numpy 2.4's ufuncs refuse __reduce_ex__, but copy.deepcopy returns
+    # np.log1p itself, and so does clone: sharing it is no fault.
+    for est in (
+        FunctionTransformer(func=np.log1p, inverse_func=np.expm1),
+        make_pipeline(FunctionTransformer(np.log1p), LogisticRegression()),
+        ColumnTransformer([("log", FunctionTransformer(np.log1p), [0, 1])]),
+    ):
+        assert check_clone_shares_no_mutable_param(est, clone=impl.clone) is None
+        assert check_clone_contract(est, clone=impl.clone) is None
+    # Even when a __sklearn_clone__ passes the values on rather than cloning
+    # them, what deepcopy gives back as is may be shared ...
+    for value in (np.log1p, identity, Ridge, "text", (1, "a")):
+        assert check_clone_shares_no_mutable_param(ParamsNotClonedClone(items=value), clone=impl.clone) is None
+    # ... what it copies may not, nor what it cannot copy at all.
+    message = _raises(
+        check_clone_shares_no_mutable_param, ParamsNotClonedClone(items=threading.Lock()),
+        clone=impl.clone,
+    )
+    assert "items: the clone and the original share one lock" in message
+    message = _raises(
+        check_clone_shares_no_mutable_param, ParamsNotClonedClone(items=(1, [2])),
+        clone=impl.clone,
+    )
+    assert "items__1: the clone and the original share one list" in message
 
 
 def test_shares_frozen_by_protocol_is_allowed(impl):
@@ -440,6 +670,38 @@ def test_pickles_names_unpicklable_parameter(impl):
     est = Pipeline([("w", LambdaParam(func=lambda X: X))])
     message = _raises(check_clone_pickles, est, clone=impl.clone)
     assert "w__func: pickling the clone raised" in message
+
+
+def test_pickles_local_estimator_class_is_not_applicable(impl):
+    # pickle cannot find a class defined inside a function by name; upstream
+    # clones it fine, and where the class is defined is not what the clone
+    # carries. Its parameters and state still make the round trip.
+    est = local_estimator(scale=2.0, func=np.log1p)
+    with pytest.raises(Exception, match="local object"):
+        pickle.dumps(est)
+    note = check_clone_pickles(est, clone=impl.clone)
+    assert "not applicable to the estimator class" in note
+    assert "local_estimator.<locals>.Local" in note
+    # Nested in a pipeline, fitted, and through the whole contract.
+    pipe = make_pipeline(StandardScaler(), local_estimator()).fit(X_SMALL, Y_SMALL)
+    assert "Local" in check_clone_pickles(pipe, clone=impl.clone)
+    results = run_clone_checks(pipe, clone=impl.clone, fit=True)
+    assert all(r.passed for r in results), [r for r in results if not r.passed]
+
+
+def test_pickles_local_estimator_class_still_checks_what_it_carries(impl):
+    # What the estimator carries still fails: a lambda, alone or nested ...
+    message = _raises(check_clone_pickles, local_estimator(func=lambda X: X), clone=impl.clone)
+    assert "  - func: pickling the clone raised" in message and "lambda" in message
+    message = _raises(
+        check_clone_pickles, make_pipeline(StandardScaler(), local_estimator(func=lambda X: X)),
+        clone=impl.clone,
+    )
+    assert "  - local__func: pickling the clone raised" in message
+    # ... and so does a local class given as a parameter value.
+    message = _raises(check_clone_pickles, LambdaParam(func=type(local_estimator())), clone=impl.clone)
+    assert "func: pickling the clone raised" in message
+    assert "inside it" not in message  # the class is pickled by name, not its __init__
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * C helpers of _clone_c.pyx, on public CPython API only.
+ *
+ * Two kinds of helper live here:
+ *
+ * - compatibility shims: the strong-reference and no-exception APIs that
+ *   CPython 3.13 made public (PyDict_GetItemRef, PyWeakref_GetRef,
+ *   PyObject_GetOptionalAttr), spelled with older public API on older
+ *   Pythons, each inside its own PY_VERSION_HEX block;
+ * - the real bounds of the running thread's C stack, so that the compiled
+ *   recursion hands a deep subtree to the pure-Python reference (whose
+ *   Python-to-Python calls use no C stack from CPython 3.11) long before the
+ *   stack runs out, whatever size the thread was given.
+ *
+ * Nothing here keeps state between calls: no static variables.
+ */
+#ifndef SKLEARN_SLEP017_CLONE_CAPI_H
+#define SKLEARN_SLEP017_CLONE_CAPI_H
+
+#include <Python.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#  include <windows.h>
+#elif defined(__APPLE__) || defined(__linux__) || defined(__FreeBSD__) \
+    || defined(__NetBSD__) || defined(__OpenBSD__)
+#  include <pthread.h>
+#  if defined(__FreeBSD__) || defined(__OpenBSD__)
+#    include <pthread_np.h>
+#  endif
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Compatibility shims                                                     */
+
+/* 1 with a new reference in *result, 0 when missing, -1 on error. */
+static inline int
+clone_dict_get_ref(PyObject *dict, PyObject *key, PyObject **result)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    return PyDict_GetItemRef(dict, key, result);
+#else
+    PyObject *item = PyDict_GetItemWithError(dict, key);
+    if (item != NULL) {
+        Py_INCREF(item);
+        *result = item;
+        return 1;
+    }
+    *result = NULL;
+    return PyErr_Occurred() ? -1 : 0;
+#endif
+}
+
+/* 1 with a new reference to the referent in *result, 0 when it is dead,
+   -1 on error (not a weak reference). */
+static inline int
+clone_weakref_get_ref(PyObject *ref, PyObject **result)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    return PyWeakref_GetRef(ref, result);
+#else
+    PyObject *obj = PyWeakref_GetObject(ref);
+    if (obj == NULL) {
+        *result = NULL;
+        return -1;
+    }
+    if (obj == Py_None) {
+        *result = NULL;
+        return 0;
+    }
+    Py_INCREF(obj);
+    *result = obj;
+    return 1;
+#endif
+}
+
+#if PY_VERSION_HEX < 0x030D0000
+/* The attribute ``name`` of a type, found along its MRO without invoking
+   descriptors, as generic attribute access finds it (uncached). */
+static int
+clone_type_lookup(PyTypeObject *type, PyObject *name, PyObject **result)
+{
+    PyObject *mro = type->tp_mro;
+    Py_ssize_t i, n;
+    int found = 0;
+    *result = NULL;
+    if (mro == NULL) {
+        return 0;
+    }
+    Py_INCREF(mro);
+    n = PyTuple_GET_SIZE(mro);
+    for (i = 0; i < n && found == 0; i++) {
+        PyObject *base = PyTuple_GET_ITEM(mro, i);
+        PyObject *dict;
+#if PY_VERSION_HEX >= 0x030C0000
+        dict = PyType_GetDict((PyTypeObject *)base);
+#else
+        dict = ((PyTypeObject *)base)->tp_dict;
+        Py_XINCREF(dict);
+#endif
+        if (dict == NULL) {
+            continue;
+        }
+        found = clone_dict_get_ref(dict, name, result);
+        Py_DECREF(dict);
+    }
+    Py_DECREF(mro);
+    return found;
+}
+
+/* object.__getattribute__(obj, name) that reports a miss without raising:
+   the steps of CPython's generic attribute access, in its order. */
+static int
+clone_generic_lookup(PyObject *obj, PyObject *name, PyObject **result)
+{
+    PyTypeObject *type = Py_TYPE(obj);
+    PyObject *descr = NULL;
+    descrgetfunc get = NULL;
+    *result = NULL;
+    if (clone_type_lookup(type, name, &descr) < 0) {
+        return -1;
+    }
+    if (descr != NULL) {
+        get = Py_TYPE(descr)->tp_descr_get;
+        if (get != NULL && Py_TYPE(descr)->tp_descr_set != NULL) {
+            *result = get(descr, obj, (PyObject *)type);
+            Py_DECREF(descr);
+            goto got;
+        }
+    }
+    if (type->tp_dictoffset != 0) {
+        PyObject *dict = PyObject_GenericGetDict(obj, NULL);
+        int status;
+        if (dict == NULL) {
+            Py_XDECREF(descr);
+            return -1;
+        }
+        status = clone_dict_get_ref(dict, name, result);
+        Py_DECREF(dict);
+        if (status != 0) {
+            Py_XDECREF(descr);
+            return status;
+        }
+    }
+    if (descr == NULL) {
+        return 0;
+    }
+    if (get != NULL) {
+        *result = get(descr, obj, (PyObject *)type);
+        Py_DECREF(descr);
+        goto got;
+    }
+    *result = descr;
+    return 1;
+got:
+    if (*result != NULL) {
+        return 1;
+    }
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        return 0;
+    }
+    return -1;
+}
+#endif
+
+/* hasattr() and getattr() in one: 1 with a new reference in *result, 0 when
+   hasattr() would be False (no exception left set), -1 when hasattr() would
+   raise. A miss on an object with generic attribute access costs no
+   exception. */
+static inline int
+clone_optional_attr(PyObject *obj, PyObject *name, PyObject **result)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    return PyObject_GetOptionalAttr(obj, name, result);
+#else
+    if (Py_TYPE(obj)->tp_getattro == PyObject_GenericGetAttr) {
+        return clone_generic_lookup(obj, name, result);
+    }
+    *result = PyObject_GetAttr(obj, name);
+    if (*result != NULL) {
+        return 1;
+    }
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        return 0;
+    }
+    return -1;
+#endif
+}
+
+/* Whether obj's attribute access is object.__getattribute__ with no
+   __getattr__ fallback (then type(obj).__getattribute__ is the generic one). */
+static inline int
+clone_has_generic_getattr(PyObject *obj)
+{
+    return Py_TYPE(obj)->tp_getattro == PyObject_GenericGetAttr;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The C stack                                                             */
+
+/* Where the stack stands now. The address goes through an integer so that
+   no compiler treats it as a dangling pointer (GCC folds a returned local
+   address to NULL). */
+static char *
+clone_stack_pointer(void)
+{
+    volatile char here = 0;
+    volatile uintptr_t address = (uintptr_t)&here;
+    return (char *)address;
+}
+
+/* The lowest and highest address of the running thread's stack: 1 when the
+   platform tells, 0 when it does not (the caller then assumes a modest
+   budget from where it stands). */
+static int
+clone_stack_bounds(char **low, char **high)
+{
+#if defined(_WIN32) && defined(_WIN32_WINNT) && _WIN32_WINNT >= 0x0602
+    ULONG_PTR lo = 0, hi = 0;
+    GetCurrentThreadStackLimits(&lo, &hi);
+    *low = (char *)lo;
+    *high = (char *)hi;
+    return hi > lo;
+#elif defined(__APPLE__)
+    pthread_t self = pthread_self();
+    char *top = (char *)pthread_get_stackaddr_np(self);
+    size_t size = pthread_get_stacksize_np(self);
+    *high = top;
+    *low = top - size;
+    return size > 0;
+#elif defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) \
+    || defined(__OpenBSD__)
+    pthread_attr_t attr;
+    void *addr = NULL;
+    size_t size = 0;
+#  if defined(__FreeBSD__) || defined(__OpenBSD__)
+    if (pthread_attr_init(&attr) != 0) {
+        return 0;
+    }
+    if (pthread_attr_get_np(pthread_self(), &attr) != 0) {
+        pthread_attr_destroy(&attr);
+        return 0;
+    }
+#  else
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) {
+        return 0;
+    }
+#  endif
+    if (pthread_attr_getstack(&attr, &addr, &size) != 0) {
+        pthread_attr_destroy(&attr);
+        return 0;
+    }
+    pthread_attr_destroy(&attr);
+    *low = (char *)addr;
+    *high = (char *)addr + size;
+    return size > 0;
+#else
+    (void)low;
+    (void)high;
+    return 0;
+#endif
+}
+
+#endif /* SKLEARN_SLEP017_CLONE_CAPI_H */
