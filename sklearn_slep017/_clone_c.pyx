@@ -59,6 +59,7 @@ cdef extern from "Python.h":
     object PyObject_Vectorcall(object callable, PyObject** args, size_t nargsf, PyObject* kwnames)
     int PyObject_IsInstance(object inst, object cls) except -1
     object PyDict_Copy(object d)
+    int PySequence_Contains(object seq, object value) except -1
 
 
 cdef extern from "_clone_capi.h":
@@ -80,6 +81,7 @@ cdef object _PARAM_NAMES = _clone_py.PARAM_NAMES_CACHE
 cdef object _param_names_slow = _clone_py.param_names
 cdef tuple _SIGNATURE_ATTRIBUTES = _clone_py.SIGNATURE_ATTRIBUTES
 cdef frozenset _ATOMIC_TYPES = _clone_py._ATOMIC_TYPES
+cdef tuple _CONTAINER_TYPES = _clone_py._CONTAINER_TYPES
 cdef object _call_with = _clone_py._call_with
 cdef object _not_an_estimator_error = _clone_py._not_an_estimator_error
 cdef object _modified_parameter_error = _clone_py._modified_parameter_error
@@ -409,6 +411,10 @@ cdef object _clone_parametrized(object estimator, bint safe, _Guard* g, int dept
     cdef tuple names = None
     cdef list values = None
     if (t is dict and _CLONES_DICT) or t is list or t is tuple or t is set or t is frozenset:
+        return _clone_container(estimator, t, safe, g, depth)
+    # upstream's ``estimator_type in (list, tuple, set, frozenset)`` compares
+    # the class with each: a metaclass's __eq__ runs, and may say yes
+    if type(t) is not _type and PySequence_Contains(_CONTAINER_TYPES, t):
         return _clone_container(estimator, t, safe, g, depth)
     if _probe(estimator, _S_GET_PARAMS) is _ABSENT or _isclass(estimator):
         if not safe:

@@ -323,7 +323,13 @@ def clone_parametrized(estimator, *, safe=True):
                 annotate(exc, k)
                 raise
         return cloned
-    elif _is_container_type(estimator_type):
+    elif _is_container_type(estimator_type) or (
+        # upstream's ``estimator_type in (list, tuple, set, frozenset)``
+        # compares the class with each: a metaclass's __eq__ runs (and may
+        # raise); a class of metaclass ``type`` compares by identity alone
+        type(estimator_type) is not type
+        and estimator_type in _CONTAINER_TYPES
+    ):
         cloned = []
         for i, e in enumerate(estimator):
             try:
