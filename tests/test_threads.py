@@ -34,6 +34,17 @@ import sys
 from pathlib import Path
 
 import pytest
+import sklearn
+
+from sklearn_slep017 import _compat
+
+# The oracle is upstream's clone protocol (scikit-learn 1.3 and later): a
+# toggled __sklearn_clone__ means nothing to an older upstream clone.
+pytestmark = pytest.mark.skipif(
+    _compat.SKLEARN_VERSION < (1, 3),
+    reason="the threaded oracle follows upstream's clone protocol, which arrived "
+    "in scikit-learn 1.3; %s is installed" % sklearn.__version__,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
