@@ -520,3 +520,34 @@ def test_raised_recursion_limit_cannot_overflow_the_stack():
         "upstream 20000",
         "",
     ]
+
+
+def test_the_compiled_clone_knows_each_threads_real_stack():
+    """The stack guard reads the running thread's own stack bounds.
+
+    Not a fixed budget: a thread started with a 256 KiB stack reports about
+    that size, the main thread its own, and the current position lies
+    inside. (Where a platform cannot tell, ``_thread_stack`` says None and
+    the guard assumes a small budget; Linux, macOS and Windows tell.)
+    """
+    import threading
+
+    from sklearn_slep017 import _clone_c
+
+    low, high, here = _clone_c._thread_stack()
+    assert low is not None and low < here <= high
+    seen = {}
+
+    def probe():
+        seen["bounds"] = _clone_c._thread_stack()
+
+    previous = threading.stack_size(256 * 1024)
+    try:
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(previous)
+    t_low, t_high, t_here = seen["bounds"]
+    assert t_low < t_here <= t_high
+    assert 128 * 1024 <= t_high - t_low <= 512 * 1024
