@@ -66,6 +66,7 @@ cdef extern from "_clone_capi.h":
     int clone_dict_get_ref(object d, object key, PyObject** result) except -1
     int clone_weakref_get_ref(object ref, PyObject** result) except -1
     bint clone_has_generic_getattr(object obj)
+    int clone_is_fixed_type(object type) except -1
     char* clone_stack_pointer()
     int clone_stack_bounds(char** low, char** high)
 
@@ -74,6 +75,7 @@ cdef extern from "_clone_capi.h":
 # a Python object that does its own locking (dicts, sets).
 cdef object _getattr = builtins.getattr
 cdef object _deepcopy = copy.deepcopy
+cdef dict _COPY_GLOBALS = vars(copy)
 cdef object _FunctionType = types.FunctionType
 cdef object _type = type
 cdef object _ABSENT = object()
@@ -272,6 +274,57 @@ cdef object _deepcopy_output_config(object value):
 
 
 # ---------------------------------------------------------------------------
+# Values of fixed types (numpy scalars and arrays, most C types): clone(x,
+# safe=False) is deepcopy(x), decided once per type.
+
+# type -> whether its instances are "fixed leaves": a static, immutable type
+# (its attributes can never change) with generic attribute access, no
+# instance __dict__, not a class, not a container, and with neither
+# __sklearn_clone__ nor get_params. For those, every probe upstream's clone
+# makes has an answer fixed by the type: it deep-copies them. Static types
+# are never freed, so the dict never holds a dead key.
+cdef dict _FIXED_LEAVES = {}
+
+
+cdef bint _is_fixed_leaf(object t) except -1:
+    cdef PyObject* found = NULL
+    if type(t) is not _type:  # hashing a class must not run user code
+        return False
+    if clone_dict_get_ref(_FIXED_LEAVES, t, &found) == 1:
+        verdict = <object>found
+        Py_DECREF(verdict)
+        return verdict is True
+    if not clone_is_fixed_type(t):
+        return False
+    verdict = (
+        t.__dictoffset__ == 0
+        and not issubclass(t, _type)
+        and not any([t is c for c in (dict, list, tuple, set, frozenset)])
+        and _getattr(t, _S_SKLEARN_CLONE, _ABSENT) is _ABSENT
+        and _getattr(t, _S_GET_PARAMS, _ABSENT) is _ABSENT
+    )
+    _FIXED_LEAVES[t] = verdict
+    return verdict
+
+
+cdef object _deepcopy_fixed_leaf(object x, object t):
+    # copy.deepcopy(x) with a fresh memo, step for step (CPython 3.10-3.13),
+    # without its Python frame: the dispatch table, read live, then the
+    # instance's __deepcopy__; anything else goes to deepcopy itself.
+    memo = {}
+    dispatch = _COPY_GLOBALS.get("_deepcopy_dispatch")
+    if type(dispatch) is not dict:
+        return _deepcopy(x)
+    copier = (<dict>dispatch).get(t)
+    if copier is not None:
+        return copier(x, memo)
+    copier = _getattr(x, "__deepcopy__", None)
+    if copier is not None:
+        return copier(memo)
+    return _deepcopy(x)
+
+
+# ---------------------------------------------------------------------------
 # The stack guard: no fixed budget, no C-level state.
 
 # Below ``soft`` the recursion hands the subtree to the reference (whose
@@ -386,8 +439,15 @@ cdef object _clone_container(object estimator, object t, bint safe, _Guard* g, i
 cdef object _clone(object estimator, bint safe, _Guard* g, int depth):
     """``clone(estimator, safe=safe)``."""
     cdef object t = type(estimator)
-    if not safe and _is_atomic(estimator, t):
-        return estimator
+    if not safe:
+        if _is_atomic(estimator, t):
+            return estimator
+        if _is_fixed_leaf(t):
+            try:
+                return _deepcopy_fixed_leaf(estimator, t)
+            except Exception as exc:
+                mark_uncopyable(exc)
+                raise
     if _too_deep(g, depth):
         return _py_clone(estimator, safe=safe)
     _enter()

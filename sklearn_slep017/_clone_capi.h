@@ -199,6 +199,20 @@ clone_has_generic_getattr(PyObject *obj)
     return Py_TYPE(obj)->tp_getattro == PyObject_GenericGetAttr;
 }
 
+/* A static, immutable type with generic attribute access: what an
+   attribute look-up finds on its instances (which the caller checks have no
+   __dict__) is fixed for the life of the process. */
+static inline int
+clone_is_fixed_type(PyObject *type)
+{
+    unsigned long flags = PyType_GetFlags((PyTypeObject *)type);
+    if ((flags & Py_TPFLAGS_HEAPTYPE) || !(flags & Py_TPFLAGS_IMMUTABLETYPE)) {
+        return 0;
+    }
+    return PyType_GetSlot((PyTypeObject *)type, Py_tp_getattro)
+           == (void *)PyObject_GenericGetAttr;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The C stack                                                             */
 
