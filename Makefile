@@ -93,7 +93,7 @@ NOX_ARGS ?=
 compat: $(VENV)/.installed-compat
 	rm -f compat-results/*.json
 	status=0; $(VENV)/bin/nox --no-color $(if $(COMPAT_SESSIONS),-s $(COMPAT_SESSIONS)) $(NOX_ARGS) || status=$$?; \
-	$(PY) -m sklearn_slep017._compat_report aggregate compat-results && \
+	$(PY) -m maint_tools.compat_report aggregate compat-results && \
 	$(if $(COMPAT_SESSIONS),true,cp compat-results/report.md docs/compat/results.md); exit $$status
 
 # -- documentation (docs/): Sphinx, numpydoc, sphinx-gallery over examples/ ---
@@ -112,6 +112,7 @@ docs-bench: bench
 	$(PY) docs/_scripts/record_bench.py bench-results docs/performance
 
 # -- upstream patch series (patches/): see patches/README.md -------------------
+# maint_tools/patches.py: a maintainer tool of the checkout, not in the wheel.
 UPSTREAM_BUILD ?= .upstream-build
 
 .PHONY: patches-check patches-regenerate upstream-build
@@ -119,15 +120,15 @@ UPSTREAM_BUILD ?= .upstream-build
 # Apply each series to the pristine sdist (downloaded once, cached) and
 # compare the patched scikit-learn with the package's code.
 patches-check: $(VENV)/.installed-test
-	$(PY) -m sklearn_slep017 patches check
+	$(PY) -m maint_tools.patches check
 
 patches-regenerate: $(VENV)/.installed-test
-	$(PY) -m sklearn_slep017 patches regenerate
+	$(PY) -m maint_tools.patches regenerate
 
 # The patched 1.9.1 over a copy of the installed wheel, its .pyx compiled,
 # then upstream's own tests of base, clone, metadata routing and frozen.
 upstream-build: $(VENV)/.installed-test
-	$(PY) -m sklearn_slep017 patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
+	$(PY) -m maint_tools.patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
 	cd $(UPSTREAM_BUILD) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_BUILD) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider \
 	  sklearn/tests/test_base.py \
 	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py

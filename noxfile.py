@@ -20,7 +20,7 @@ Each ``compat-<release>`` session, on the Python running nox (3.11 in CI):
    ``compat-results/<release>.json``.
 
 ``make compat`` runs every session, then ``python -m
-sklearn_slep017._compat_report aggregate`` turns the JSON files into
+maint_tools.compat_report aggregate`` turns the JSON files into
 ``compat-results/report.md`` (copied to ``docs/compat/results.md``).
 CI runs the oldest and the newest release.
 """
@@ -122,8 +122,10 @@ def _compat_session(session, release):
             status[name] = "passed"
         except nox.command.CommandFailed:
             status[name] = "failed"
+    # A script of the checkout (maint_tools/ is not in the wheel), run with
+    # -I so that it imports the installed package, not the working tree.
     session.run(
-        "python", "-I", "-m", "sklearn_slep017._compat_report", "probe",
+        "python", "-I", str(ROOT / "maint_tools" / "compat_report.py"), "probe",
         "--release", release, "--results", str(log_dir),
         "--output", str(RESULTS / ("%s.json" % release)),
         *["--status=%s:%s" % item for item in status.items()],

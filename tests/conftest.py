@@ -7,14 +7,37 @@ compiled run. ``SKLEARN_SLEP017_NO_EXTENSIONS=1`` runs the reference only.
 """
 
 import importlib
+import importlib.util
 import os
+import sys
 import warnings
+from pathlib import Path
 
 import pytest
 import sklearn
 
 import sklearn_slep017
 from sklearn_slep017 import _clone_py, _compat
+
+
+def _register_maint_tools():
+    # The maintainer tools (maint_tools/, beside the package, never in the
+    # wheel) are importable as ``maint_tools`` by the tests that test them,
+    # without putting the repository root on sys.path: the nox sessions run
+    # this suite against the installed wheel, which the working tree's
+    # sklearn_slep017/ must not shadow.
+    if "maint_tools" in sys.modules:
+        return
+    folder = Path(__file__).resolve().parent.parent / "maint_tools"
+    spec = importlib.util.spec_from_file_location(
+        "maint_tools", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["maint_tools"] = module
+    spec.loader.exec_module(module)
+
+
+_register_maint_tools()
 
 IMPLEMENTATION_NAMES = (
     ["python"] if os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS") else ["python", "cython"]

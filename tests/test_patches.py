@@ -10,15 +10,20 @@ import textwrap
 
 import pytest
 
-from sklearn_slep017 import _patches
-from sklearn_slep017.__main__ import build_parser
+from pathlib import Path
 
-if not _patches.PATCHES_DIR.is_dir():
-    # The series lives in the source tree; an installed wheel (the nox
-    # compatibility sessions) has none. `make test` runs these.
+import sklearn_slep017
+from maint_tools import patches as _patches
+from maint_tools.patches import build_parser
+
+if Path(sklearn_slep017.__file__).resolve().parent != _patches.PACKAGE_DIR:
+    # The series is generated from, and compared with, the checkout's
+    # package; an installed wheel (the nox compatibility sessions) is another
+    # copy. `make test` runs these.
     pytest.skip(
-        "no patch series beside the installed package (%s): run from the source tree"
-        % _patches.PATCHES_DIR,
+        "sklearn_slep017 is imported from %s, not from the checkout beside the "
+        "patch series (%s): run from the source tree"
+        % (Path(sklearn_slep017.__file__).parent, _patches.PACKAGE_DIR),
         allow_module_level=True,
     )
 
@@ -93,7 +98,7 @@ def test_docstring_edits_are_not_code_changes(sdists, tmp_path):
 def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
     # Byte for byte: fixed author, dates and hashes. A failure here means the
     # package changed (docstrings included) since the series was regenerated:
-    # run `python -m sklearn_slep017 patches regenerate` and commit patches/.
+    # run `python -m maint_tools.patches regenerate` and commit patches/.
     patches_dir = tmp_path / "patches"
     shutil.copytree(_patches.PATCHES_DIR / "src", patches_dir / "src")
     names = _patches.regenerate(version, patches_dir)
@@ -104,7 +109,7 @@ def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
     for name in names:
         assert (patches_dir / version / name).read_bytes() == (
             committed / name
-        ).read_bytes(), "%s/%s is stale: run `python -m sklearn_slep017 patches regenerate`" % (
+        ).read_bytes(), "%s/%s is stale: run `python -m maint_tools.patches regenerate`" % (
             version,
             name,
         )
@@ -210,8 +215,8 @@ def test_unknown_fact_is_an_error(tmp_path):
 
 
 def test_cli_parses_patches_actions():
-    args = build_parser().parse_args(["patches", "check", "--version", "1.9.1"])
+    args = build_parser().parse_args(["check", "--version", "1.9.1"])
     assert args.action == "check"
     assert args.versions == ["1.9.1"]
     with pytest.raises(SystemExit):
-        build_parser().parse_args(["patches", "frobnicate"])
+        build_parser().parse_args(["frobnicate"])

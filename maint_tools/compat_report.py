@@ -8,11 +8,16 @@ promises: the release's own behaviour, or the protocol backported. The
 nox sessions (``noxfile.py``) record a probe per release; ``aggregate``
 turns the records into the table of ``compat-results/report.md``.
 
+A maintainer tool, run from a checkout; not part of the installed package,
+which never imports it. The nox sessions run it as a script,
+``python -I maint_tools/compat_report.py probe ...``, so that what it probes
+is the installed wheel, not the working tree.
+
 Command line (used by ``noxfile.py`` and ``make compat``)::
 
-    python -m sklearn_slep017._compat_report probe --release 1.9.1 \\
+    python -m maint_tools.compat_report probe --release 1.9.1 \\
         --results compat-results/1.9.1 --output compat-results/1.9.1.json
-    python -m sklearn_slep017._compat_report aggregate compat-results
+    python -m maint_tools.compat_report aggregate compat-results
 """
 
 import argparse
@@ -191,13 +196,13 @@ def probe_behaviours(implementations=("python", "cython")):
 
     Examples
     --------
-    >>> from sklearn_slep017._compat_report import probe_behaviours
+    >>> from maint_tools.compat_report import probe_behaviours
     >>> probe_behaviours(("python",))["protocol"]["python"]
     'delegates'
     """
     import sklearn.base
 
-    from . import _patch
+    from sklearn_slep017 import _patch
 
     results = {name: {} for name in POLICIES}
     for name, func in _probes(sklearn.base.clone, sklearn.base.BaseEstimator).items():
@@ -261,7 +266,7 @@ def _junit_counts(path):
 def _probe_command(args):
     import sklearn
 
-    from . import __version__, implementation
+    from sklearn_slep017 import __version__, implementation
 
     results = Path(args.results)
     upstream = {}
@@ -401,7 +406,7 @@ def main(argv=None):
     status : int
         0 on success, 1 when a policy is broken, 2 on a usage error.
     """
-    parser = argparse.ArgumentParser(prog="python -m sklearn_slep017._compat_report")
+    parser = argparse.ArgumentParser(prog="python -m maint_tools.compat_report")
     sub = parser.add_subparsers(dest="command", required=True)
     probe = sub.add_parser("probe", help="probe the installed release")
     probe.add_argument("--release", required=True)
