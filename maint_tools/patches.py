@@ -23,17 +23,22 @@ two cannot drift apart unnoticed:
   functions by their AST with docstrings left out, modules by their text
   after the import rewrite. Editing the package without regenerating fails.
 
-Pristine sources are the release sdists from PyPI, pinned by sha256 and
-cached under ``~/.cache/sklearn-slep017/sdists`` (``SKLEARN_SLEP017_CACHE``
-overrides the cache root). They are fetched with the standard library from
-PyPI's file host: ``pip download --no-binary`` would first install the build
-requirements and prepare metadata (a meson configure for 1.9, a numpy build
-for 1.2), minutes of work for a file we only unpack.
+Pristine sources are the release sdists, pinned by sha256 and cached under
+``~/.cache/sklearn-slep017/sdists`` (``SKLEARN_SLEP017_CACHE`` overrides the
+cache root). They come from the package indexes pip is configured with (its
+``index-url`` and ``extra-index-url``, from ``pip config`` and ``PIP_*``
+variables, so that mirrors, proxies and offline indexes work), read through
+the simple repository API (PEP 503), with the sha256 the index reports
+checked where it reports one. ``pip download --no-binary`` is not used: it
+would first install the build requirements and prepare metadata (a meson
+configure for 1.9, a numpy build for 1.2), minutes of work for a file we
+only unpack.
 """
 
 import ast
 import difflib
 import hashlib
+import html.parser
 import os
 import re
 import shutil
@@ -43,6 +48,7 @@ import tarfile
 import tempfile
 import textwrap
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +61,7 @@ __all__ = [
     "check",
     "compare",
     "fetch_sdist",
+    "pip_index_urls",
     "overlay",
     "regenerate",
     "run",
@@ -64,21 +71,19 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = REPO_DIR / "sklearn_slep017"
 PATCHES_DIR = REPO_DIR / "patches"
 
-# The pristine sources: one sdist per release, pinned by its sha256.
+# The pristine sources: one sdist per release (its file name on the index),
+# pinned by its sha256.
 SDISTS = {
     "1.2.2": (
-        "https://files.pythonhosted.org/packages/c9/fa/"
-        "8e158d81e3602da1e7bafbd4987938bc003fe4b0f44d65681e7f8face95a/"
         "scikit-learn-1.2.2.tar.gz",
         "8429aea30ec24e7a8c7ed8a3fa6213adf3814a6efbea09e16e0a0c71e1a1a3d7",
     ),
     "1.9.1": (
-        "https://files.pythonhosted.org/packages/d2/eb/"
-        "eaf5e07fcc0da7149b0e084f24e54edd7441b9a89ce7e034032ae97fe3a0/"
         "scikit_learn-1.9.1.tar.gz",
         "629cada3e33e2b9bf376cdc7614a47a4140b8aedc1d836579e359736fbd82977",
     ),
 }
+SDIST_PROJECT = "scikit-learn"
 
 # Fixed identity and dates: regenerate must be byte-for-byte reproducible.
 _GIT_ENV = {
@@ -94,7 +99,7 @@ _GIT_ENV = {
 
 
 class FetchError(RuntimeError):
-    """The pristine sdist could not be downloaded (registry unreachable)."""
+    """The pristine sdist could not be downloaded (no configured index reachable)."""
 
 
 class PatchError(RuntimeError):
@@ -596,10 +601,133 @@ def cache_dir():
     return Path(root) / "sdists"
 
 
+def pip_index_urls():
+    """The package indexes pip is configured with, in pip's order.
+
+    ``index-url`` (pip's own default when none is configured) then each
+    ``extra-index-url``, as ``python -m pip config list`` reports them: the
+    configuration files and the ``PIP_INDEX_URL`` / ``PIP_EXTRA_INDEX_URL``
+    variables, with pip's precedence (a variable over a file, ``install`` and
+    ``download`` sections over ``global``).
+
+    Returns
+    -------
+    urls : list of str
+
+    Raises
+    ------
+    FetchError
+        When pip cannot report its configuration.
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "list"],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise FetchError("cannot read pip's configuration: %s" % result.stderr.strip())
+    values = {}
+    # Later sources win: files by section, then the environment.
+    rank = {"global": 0, "download": 1, "install": 1, ":env:": 2}
+    for line in result.stdout.splitlines():
+        key, sep, value = line.partition("=")
+        section, _, name = key.rpartition(".")
+        if not sep or name not in ("index-url", "extra-index-url"):
+            continue
+        order = rank.get(section, 0)
+        if name not in values or order >= values[name][0]:
+            values[name] = (order, value.strip().strip("'\""))
+    index = values.get("index-url", (0, ""))[1] or _pip_default_index()
+    extra = values.get("extra-index-url", (0, ""))[1].split()
+    return [index] + [url for url in extra if url != index]
+
+
+def _pip_default_index():
+    # pip's own default index, as pip itself names it.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from pip._internal.models.index import PyPI; print(PyPI.simple_url)",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode or not result.stdout.strip():
+        raise FetchError(
+            "no index-url in pip's configuration and pip's default index could "
+            "not be read: set PIP_INDEX_URL"
+        )
+    return result.stdout.strip()
+
+
+class _Links(html.parser.HTMLParser):
+    # The anchors of a PEP 503 project page: (file name, href).
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self._href = None
+        self._text = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self._text = []
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append(("".join(self._text).strip(), self._href))
+            self._href = None
+
+
+def _read(url):
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.read()
+
+
+def _find_on_index(index, filename):
+    """The URL of ``filename`` on one index and the sha256 the index reports.
+
+    Returns ``(url, sha256 or None)``, or None when the index does not list it.
+    """
+    page = index.rstrip("/") + "/" + SDIST_PROJECT + "/"
+    parts = urllib.parse.urlsplit(page)
+    if parts.scheme == "file":
+        # A local index (an offline mirror): a folder per project, with its
+        # index.html, as pip reads it.
+        folder = Path(urllib.request.url2pathname(parts.path))
+        if not (folder / "index.html").is_file():
+            return None
+        text = (folder / "index.html").read_text("utf-8", "replace")
+    else:
+        try:
+            text = _read(page).decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise
+    parser = _Links()
+    parser.feed(text)
+    for name, href in parser.links:
+        url, _, fragment = urllib.parse.urljoin(page, href).partition("#")
+        if name == filename or url.rsplit("/", 1)[-1] == filename:
+            reported = None
+            if fragment.startswith("sha256="):
+                reported = fragment[len("sha256=") :].lower()
+            return url, reported
+    return None
+
+
 def fetch_sdist(version):
     """Return the path of the pristine sdist of a scikit-learn release.
 
-    Downloaded once, checked against its pinned sha256, then cached.
+    Downloaded once from the indexes pip is configured with (see
+    :func:`pip_index_urls`), checked against its pinned sha256 (and the one
+    the index reports), then cached.
 
     Parameters
     ----------
@@ -614,19 +742,41 @@ def fetch_sdist(version):
     Raises
     ------
     FetchError
-        When it cannot be downloaded (registry unreachable) or its hash is wrong.
+        When it cannot be downloaded (no configured index reachable, or none
+        lists it) or its hash is wrong.
     """
-    url, sha256 = SDISTS[version]
-    target = cache_dir() / url.rsplit("/", 1)[1]
+    filename, sha256 = SDISTS[version]
+    target = cache_dir() / filename
     if target.exists() and _sha256(target.read_bytes()) == sha256:
         return target
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            data = response.read()
-    except (urllib.error.URLError, OSError) as exc:
-        raise FetchError("cannot download %s: %s" % (url, exc)) from exc
-    if _sha256(data) != sha256:
-        raise FetchError("%s: sha256 mismatch (expected %s)" % (url, sha256))
+    problems = []
+    data = None
+    for index in pip_index_urls():
+        try:
+            found = _find_on_index(index, filename)
+            if found is None:
+                problems.append("%s: not listed" % index)
+                continue
+            url, reported = found
+            if reported is not None and reported != sha256:
+                raise FetchError(
+                    "%s on %s: the index reports sha256 %s, expected %s"
+                    % (filename, index, reported, sha256)
+                )
+            data = _read(url)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            problems.append("%s: %s" % (index, exc))
+            continue
+        if _sha256(data) != sha256:
+            raise FetchError(
+                "%s from %s: sha256 mismatch (expected %s)" % (filename, index, sha256)
+            )
+        break
+    else:
+        raise FetchError(
+            "cannot download %s from the package indexes pip is configured with "
+            "(pip config list; PIP_INDEX_URL): %s" % (filename, "; ".join(problems))
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part%d" % os.getpid())
     partial.write_bytes(data)

@@ -2,9 +2,12 @@
 
 The tests that need the pristine scikit-learn sdists download them once (about
 7 MB each, cached under ~/.cache/sklearn-slep017) and are skipped, with the
-download error as the reason, only when PyPI cannot be reached.
+download error as the reason, only when no package index pip is configured
+with can be reached.
 """
 
+import hashlib
+import os
 import shutil
 import textwrap
 
@@ -127,15 +130,57 @@ def test_patches_carry_dep3_headers():
                 assert "\n" + header in text, (name, header)
 
 
+def _only_index(monkeypatch, url):
+    # pip configured with this one index and nothing else.
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_INDEX_URL", url)
+    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+
+
 def test_fetch_error_when_unreachable(tmp_path, monkeypatch):
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path))
+    _only_index(monkeypatch, "http://127.0.0.1:9/simple")
     monkeypatch.setitem(
-        _patches.SDISTS,
-        "1.9.1",
-        ("http://127.0.0.1:9/scikit_learn-1.9.1.tar.gz", "0" * 64),
+        _patches.SDISTS, "1.9.1", ("scikit_learn-1.9.1.tar.gz", "0" * 64)
     )
     with pytest.raises(_patches.FetchError, match="cannot download"):
         _patches.fetch_sdist("1.9.1")
+
+
+def _file_index(root, filename, data, reported):
+    # A PEP 503 index on disk, as an offline mirror would be.
+    (root / "files").mkdir(parents=True)
+    (root / "files" / filename).write_bytes(data)
+    page = root / "simple" / "scikit-learn"
+    page.mkdir(parents=True)
+    (page / "index.html").write_text(
+        '<html><body><a href="../../files/%s#sha256=%s">%s</a></body></html>'
+        % (filename, reported, filename)
+    )
+    return (root / "simple").as_uri()
+
+
+def test_fetch_goes_through_the_index_pip_is_configured_with(tmp_path, monkeypatch):
+    data = b"pristine"
+    digest = hashlib.sha256(data).hexdigest()
+    monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
+    _only_index(monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, digest))
+    assert _patches.pip_index_urls() == [(tmp_path / "index" / "simple").as_uri()]
+    monkeypatch.setitem(_patches.SDISTS, "9.9", ("x-1.0.tar.gz", digest))
+    path = _patches.fetch_sdist("9.9")
+    assert path.read_bytes() == data
+    assert path.parent == tmp_path / "cache" / "sdists"
+
+
+def test_fetch_checks_the_sha256_the_index_reports(tmp_path, monkeypatch):
+    data = b"pristine"
+    monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
+    _only_index(monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, "1" * 64))
+    monkeypatch.setitem(
+        _patches.SDISTS, "9.9", ("x-1.0.tar.gz", hashlib.sha256(data).hexdigest())
+    )
+    with pytest.raises(_patches.FetchError, match="the index reports sha256"):
+        _patches.fetch_sdist("9.9")
 
 
 def _fold(source, compat, drop=()):
