@@ -202,13 +202,13 @@ def probe_behaviours(implementations=("python", "cython")):
     """
     import sklearn.base
 
-    from sklearn_slep017 import _patch
+    from sklearn_slep017 import _switch
 
     results = {name: {} for name in POLICIES}
     for name, func in _probes(sklearn.base.clone, sklearn.base.BaseEstimator).items():
         results[name]["upstream"] = _outcome(func)
     for implementation in implementations:
-        with _patch.enabled(implementation):
+        with _switch.enabled(implementation):
             for name, func in _probes(sklearn.base.clone, sklearn.base.BaseEstimator).items():
                 results[name][implementation] = _outcome(func)
     return {name: {k: str(v) for k, v in value.items()} for name, value in results.items()}

@@ -7,7 +7,7 @@ does, and :func:`disable` undoes it.
 """
 
 from ._clone import clone, clone_parametrized, implementation
-from ._patch import disable, enable, enabled, is_enabled
+from ._switch import disable, enable, enabled, is_enabled
 
 __version__ = "0.1.0"
 

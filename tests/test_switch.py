@@ -36,7 +36,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 import sklearn_slep017
-from sklearn_slep017 import _clone, _compat, _patch, _version_range
+from sklearn_slep017 import _clone, _compat, _switch, _version_range
 
 from conftest import IMPLEMENTATION_NAMES, UPSTREAM_DELEGATES, load_implementation
 
@@ -666,7 +666,7 @@ def test_enable_unsupported_version_raises_and_changes_nothing(
         with sklearn_slep017.enabled(impl_name):
             pass  # pragma: no cover
     _assert_pristine(before)
-    assert _patch._applied == []
+    assert _switch._applied == []
 
 
 # --------------------------------------------------------------------------
