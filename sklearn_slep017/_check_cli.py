@@ -40,7 +40,8 @@ def add_arguments(parser):
         "mypackage.models:MyWrapper",
     )
     parser.add_argument(
-        "--implementation", choices=("python", "cython"), default=None,
+        "--implementation", choices=("reference", "compiled", "python", "cython"),
+        default=None,
         help="clone implementation to check with (default: the live one)",
     )
     parser.add_argument(

@@ -86,7 +86,7 @@ def enable(implementation=None):
 
     Parameters
     ----------
-    implementation : {"cython", "python"} or None, default=None
+    implementation : {"compiled", "reference", "cython", "python"} or None, default=None
         Which clone to install; None means the live one
         (:func:`sklearn_slep017.implementation`).
 
@@ -236,7 +236,7 @@ def enabled(implementation=None):
 
     Parameters
     ----------
-    implementation : {"cython", "python"} or None, default=None
+    implementation : {"compiled", "reference", "cython", "python"} or None, default=None
         Passed to :func:`enable`.
 
     Yields

@@ -49,7 +49,7 @@ class EnablePlugin(WorkerPlugin):
 
     Parameters
     ----------
-    implementation : {"cython", "python"} or None, default=None
+    implementation : {"compiled", "reference", "cython", "python"} or None, default=None
         Passed to :func:`sklearn_slep017.enable` on each worker; None means
         the live one there.
 
