@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Maintainer tools, run from a checkout: never shipped, never imported by the package.
 
 * ``patches``: the upstream patch series of ``patches/`` (``make

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Clone behaviour of the installed scikit-learn against ours, and the matrix report.
 
 ``probe_behaviours()`` measures, on the installed release, each behaviour of

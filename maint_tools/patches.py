@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """``python -m maint_tools.patches {check,regenerate,overlay}``: the upstream patch series.
 
 A maintainer tool, run from a checkout (``make patches-check``,
@@ -204,6 +205,9 @@ _CLONE_PY = "_clone_py.py"
 
 # Text rewrites shared by every module copied into ``sklearn/utils``.
 _DIAGNOSTICS_REWRITES = (
+    # The package's license header; the patched file's is scikit-learn's
+    # business (the same license).
+    ("# SPDX-License-Identifier: BSD-3-Clause\n", ""),
     ("sklearn_slep017: cloning failed", "cloning failed"),
     ("_sklearn_slep017_", "_sklearn_clone_"),
     (

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """SLEP017's clone protocol (``__sklearn_clone__``), fast and faithful.
 
 ``clone`` and ``clone_parametrized`` behave as scikit-learn's own; the

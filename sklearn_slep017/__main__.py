@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Command line of sklearn_slep017: ``python -m sklearn_slep017 <command>``.
 
 Each subcommand lives in its own module, which provides

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """``SKLEARN_SLEP017_ENABLE``: enable the package in every process that has it.
 
 The installed ``sklearn_slep017_enable.pth`` (site-packages root) runs one

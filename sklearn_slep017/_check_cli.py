@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """``python -m sklearn_slep017 check module:Object [...]``: the clone contract.
 
 Each spec names an object to import, ``package.module:Name`` (the name may

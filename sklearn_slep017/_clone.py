@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Pick the live clone implementation: compiled unless told otherwise.
 
 ``SKLEARN_SLEP017_NO_EXTENSIONS`` set to a non-empty value selects the pure

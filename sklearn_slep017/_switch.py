@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Switch the installed scikit-learn to our clone, in-process, reversibly.
 
 The precedent is scikit-learn-intelex's ``patch_sklearn()``: keep a record of

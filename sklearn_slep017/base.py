@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """scikit-learn's ``sklearn.base``, with SLEP017's clone on every supported release.
 
 Everything the installed ``sklearn.base`` exports is here unchanged, except:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Enable the package on the workers of a Dask cluster.
 
 Where you start the workers yourself, set ``SKLEARN_SLEP017_ENABLE=1`` in

@@ -70,3 +70,24 @@ def test_sdist_holds_the_sources_and_no_build_leftovers(dists):
         or name.endswith((".so", ".pyd", ".pyc", "_clone_c.c"))
     ]
     assert leftovers == []
+
+
+def test_license_travels_with_both(dists):
+    sdist_files, wheel_files = dists
+    assert "LICENSE" in sdist_files
+    assert [name for name in wheel_files if name.endswith(".dist-info/licenses/LICENSE")]
+
+
+def test_sources_carry_the_spdx_header():
+    sources = [
+        path
+        for folder in ("sklearn_slep017", "maint_tools")
+        for pattern in ("*.py", "*.pyx", "*.h")
+        for path in sorted((ROOT / folder).glob(pattern))
+    ]
+    missing = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if "SPDX-License-Identifier: BSD-3-Clause" not in path.read_text().split("\n", 1)[0]
+    ]
+    assert missing == []
