@@ -89,7 +89,11 @@ def _compat_session(session, release):
     log_dir.mkdir(exist_ok=True)
     session.install("scikit-learn==%s" % release, *RELEASES[release], *BUILD_REQUIREMENTS)
     wheel = _project_wheel(session)
-    session.install("%s[test]" % wheel, *RELEASES[release])
+    # The test tools: pyproject.toml's dependency group (pip >= 25.1).
+    session.install("pip>=25.1")
+    session.install(
+        str(wheel), "--group", "%s:test" % (ROOT / "pyproject.toml"), *RELEASES[release]
+    )
     # A reused virtualenv must not keep an older build of the same version.
     session.install("--force-reinstall", "--no-deps", str(wheel))
     # -I: the working tree (the current directory) must not shadow the
