@@ -38,7 +38,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 import sklearn_slep017
 from sklearn_slep017 import _clone, _compat, _switch, _version_range
 
-from conftest import IMPLEMENTATION_NAMES, UPSTREAM_DELEGATES, load_implementation
+from support import IMPLEMENTATION_NAMES, UPSTREAM_DELEGATES, load_implementation
 
 # Modules of scikit-learn that take ``clone`` from ``sklearn.base`` at import.
 CLONE_IMPORTERS = [

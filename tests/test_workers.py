@@ -27,7 +27,7 @@ import pytest
 import sklearn_slep017
 from sklearn_slep017 import _autoenable, _clone_py, _switch
 
-from conftest import IMPLEMENTATION_NAMES, load_implementation
+from support import IMPLEMENTATION_NAMES, load_implementation
 
 ENV_VAR = _autoenable.ENV_VAR
 PTH_NAME = "sklearn_slep017_enable.pth"
