@@ -91,3 +91,11 @@ def test_sources_carry_the_spdx_header():
         if "SPDX-License-Identifier: BSD-3-Clause" not in path.read_text().split("\n", 1)[0]
     ]
     assert missing == []
+
+
+def test_the_package_cli_points_at_the_maintainer_tools(capsys):
+    from sklearn_slep017.__main__ import SUBCOMMANDS, main
+
+    assert "patches" not in SUBCOMMANDS
+    assert main(["patches", "check"]) == 2
+    assert "python -m maint_tools.patches" in capsys.readouterr().err
