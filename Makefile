@@ -16,7 +16,7 @@ help:
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
 
 # The build requirements live in the venv too, so that `make build` can
 # recompile in place in a second, without a fresh isolated environment.
@@ -24,18 +24,25 @@ $(VENV)/.build-deps: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet "Cython>=3.0.8" "setuptools>=77" wheel
 	touch $@
 
-# One stamp per extra; the editable install compiles the extension in place.
+# One stamp per dependency group of pyproject.toml (PEP 735, pip's --group,
+# pip >= 25.1): the editable project (the extension compiled in place) and
+# the group's tools beside it.
 $(VENV)/.installed-%: pyproject.toml setup.py $(VENV)/.build-deps
-	$(PY) -m pip install --quiet --no-build-isolation "scikit-learn==$(SKLEARN_VERSION)" -e ".[$*]"
+	$(PY) -m pip install --quiet --no-build-isolation "scikit-learn==$(SKLEARN_VERSION)" -e . --group $*
 	touch $@
 
-# The `clients` extra (imbalanced-learn, LightGBM, XGBoost, skorch, a CPU
-# torch) for tests/test_clients.py: its requirements, read from
-# pyproject.toml, installed beside the project without reinstalling it (so
-# the extension is not compiled again), scikit-learn held at its version.
+# `bench` is the project's extra (what `python -m sklearn_slep017 bench` and
+# asv need), not a group.
+$(VENV)/.installed-bench: pyproject.toml setup.py $(VENV)/.build-deps
+	$(PY) -m pip install --quiet --no-build-isolation "scikit-learn==$(SKLEARN_VERSION)" -e ".[bench]"
+	touch $@
+
+# The `clients` group (imbalanced-learn, LightGBM, XGBoost, skorch, a CPU
+# torch) for tests/test_clients.py, installed beside the project without
+# reinstalling it (so the extension is not compiled again), scikit-learn held
+# at its version.
 $(VENV)/.installed-clients: pyproject.toml | $(VENV)/.installed-test
-	$(PY) -c "import sys; t = __import__('tomllib' if sys.version_info >= (3, 11) else 'pip._vendor.tomli', fromlist=['load']); print('\n'.join(t.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['clients']))" > $(VENV)/clients-requirements.txt
-	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" -r $(VENV)/clients-requirements.txt
+	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" --group clients
 	touch $@
 
 build: $(VENV)/.build-deps
@@ -93,7 +100,7 @@ NOX_ARGS ?=
 compat: $(VENV)/.installed-compat
 	rm -f compat-results/*.json
 	status=0; $(VENV)/bin/nox --no-color $(if $(COMPAT_SESSIONS),-s $(COMPAT_SESSIONS)) $(NOX_ARGS) || status=$$?; \
-	$(PY) -m sklearn_slep017._compat_report aggregate compat-results && \
+	$(PY) -m maint_tools.compat_report aggregate compat-results && \
 	$(if $(COMPAT_SESSIONS),true,cp compat-results/report.md docs/compat/results.md); exit $$status
 
 # -- documentation (docs/): Sphinx, numpydoc, sphinx-gallery over examples/ ---
@@ -112,6 +119,7 @@ docs-bench: bench
 	$(PY) docs/_scripts/record_bench.py bench-results docs/performance
 
 # -- upstream patch series (patches/): see patches/README.md -------------------
+# maint_tools/patches.py: a maintainer tool of the checkout, not in the wheel.
 UPSTREAM_BUILD ?= .upstream-build
 
 .PHONY: patches-check patches-regenerate upstream-build
@@ -119,15 +127,15 @@ UPSTREAM_BUILD ?= .upstream-build
 # Apply each series to the pristine sdist (downloaded once, cached) and
 # compare the patched scikit-learn with the package's code.
 patches-check: $(VENV)/.installed-test
-	$(PY) -m sklearn_slep017 patches check
+	$(PY) -m maint_tools.patches check
 
 patches-regenerate: $(VENV)/.installed-test
-	$(PY) -m sklearn_slep017 patches regenerate
+	$(PY) -m maint_tools.patches regenerate
 
 # The patched 1.9.1 over a copy of the installed wheel, its .pyx compiled,
 # then upstream's own tests of base, clone, metadata routing and frozen.
 upstream-build: $(VENV)/.installed-test
-	$(PY) -m sklearn_slep017 patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
+	$(PY) -m maint_tools.patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
 	cd $(UPSTREAM_BUILD) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_BUILD) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider \
 	  sklearn/tests/test_base.py \
 	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py

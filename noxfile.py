@@ -20,7 +20,7 @@ Each ``compat-<release>`` session, on the Python running nox (3.11 in CI):
    ``compat-results/<release>.json``.
 
 ``make compat`` runs every session, then ``python -m
-sklearn_slep017._compat_report aggregate`` turns the JSON files into
+maint_tools.compat_report aggregate`` turns the JSON files into
 ``compat-results/report.md`` (copied to ``docs/compat/results.md``).
 CI runs the oldest and the newest release.
 """
@@ -89,7 +89,11 @@ def _compat_session(session, release):
     log_dir.mkdir(exist_ok=True)
     session.install("scikit-learn==%s" % release, *RELEASES[release], *BUILD_REQUIREMENTS)
     wheel = _project_wheel(session)
-    session.install("%s[test]" % wheel, *RELEASES[release])
+    # The test tools: pyproject.toml's dependency group (pip >= 25.1).
+    session.install("pip>=25.1")
+    session.install(
+        str(wheel), "--group", "%s:test" % (ROOT / "pyproject.toml"), *RELEASES[release]
+    )
     # A reused virtualenv must not keep an older build of the same version.
     session.install("--force-reinstall", "--no-deps", str(wheel))
     # -I: the working tree (the current directory) must not shadow the
@@ -122,8 +126,10 @@ def _compat_session(session, release):
             status[name] = "passed"
         except nox.command.CommandFailed:
             status[name] = "failed"
+    # A script of the checkout (maint_tools/ is not in the wheel), run with
+    # -I so that it imports the installed package, not the working tree.
     session.run(
-        "python", "-I", "-m", "sklearn_slep017._compat_report", "probe",
+        "python", "-I", str(ROOT / "maint_tools" / "compat_report.py"), "probe",
         "--release", release, "--results", str(log_dir),
         "--output", str(RESULTS / ("%s.json" % release)),
         *["--status=%s:%s" % item for item in status.items()],

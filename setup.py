@@ -9,9 +9,11 @@ to the root of site-packages, in a wheel and in an editable install alike.
 """
 
 import os
+import shutil
 
 from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 
 PTH = "sklearn_slep017_enable.pth"
 
@@ -44,6 +46,20 @@ class build_py_with_pth(build_py):
     def get_source_files(self):  # the sdist carries it
         return list(super().get_source_files()) + [PTH]
 
+class sdist_without_egg_info(sdist):
+    """sdist, without the ``*.egg-info`` folder setuptools copies into it.
+
+    The root ``PKG-INFO`` carries the metadata; a build from the sdist
+    writes its own egg-info.
+    """
+
+    def make_release_tree(self, base_dir, files):
+        super().make_release_tree(base_dir, files)
+        for name in os.listdir(base_dir):
+            if name.endswith(".egg-info"):
+                shutil.rmtree(os.path.join(base_dir, name))
+
+
 ext_modules = []
 if not os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS"):
     from Cython.Build import cythonize
@@ -65,4 +81,7 @@ if not os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS"):
         },
     )
 
-setup(ext_modules=ext_modules, cmdclass={"build_py": build_py_with_pth})
+setup(
+    ext_modules=ext_modules,
+    cmdclass={"build_py": build_py_with_pth, "sdist": sdist_without_egg_info},
+)

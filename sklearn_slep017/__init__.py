@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """SLEP017's clone protocol (``__sklearn_clone__``), fast and faithful.
 
 ``clone`` and ``clone_parametrized`` behave as scikit-learn's own; the
@@ -7,7 +8,7 @@ does, and :func:`disable` undoes it.
 """
 
 from ._clone import clone, clone_parametrized, implementation
-from ._patch import disable, enable, enabled, is_enabled
+from ._switch import disable, enable, enabled, is_enabled
 
 __version__ = "0.1.0"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Command line of sklearn_slep017: ``python -m sklearn_slep017 <command>``.
 
 Each subcommand lives in its own module, which provides
@@ -22,11 +23,12 @@ SUBCOMMANDS = {
         "sklearn_slep017._check_cli",
         "check estimators against the clone contract (module:Object specs)",
     ),
-    "patches": (
-        "sklearn_slep017._patches",
-        "the upstream patch series: check (apply to pristine scikit-learn, "
-        "compare with the package) or regenerate (rebuild from the package)",
-    ),
+}
+
+# Verbs that moved out of the installed package: the maintainer tools of a
+# checkout (maint_tools/), with where to find them now.
+MAINTAINER_TOOLS = {
+    "patches": "python -m maint_tools.patches",
 }
 
 
@@ -88,6 +90,17 @@ def main(argv=None):
     summary: 1 estimator checked, 0 broken; 8 passed, 0 failed, 0 skipped
     0
     """
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv and argv[0] in MAINTAINER_TOOLS:
+        print(
+            "python -m sklearn_slep017: %r is a maintainer tool, available from a "
+            "checkout of the repository, not from the installed package: run "
+            "`%s` at the repository's root (or `make patches-check`)."
+            % (argv[0], MAINTAINER_TOOLS[argv[0]]),
+            file=sys.stderr,
+        )
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     module = importlib.import_module(args._module)

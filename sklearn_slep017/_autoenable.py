@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """``SKLEARN_SLEP017_ENABLE``: enable the package in every process that has it.
 
 The installed ``sklearn_slep017_enable.pth`` (site-packages root) runs one
@@ -18,7 +19,8 @@ Values (case and surrounding blanks ignored):
 - unset, ``""``, ``"0"``, ``"false"``, ``"no"``, ``"off"``: nothing;
 - ``"1"``, ``"true"``, ``"yes"``, ``"on"``: ``enable()`` with the live
   implementation (:func:`sklearn_slep017.implementation`);
-- ``"cython"`` or ``"python"``: ``enable()`` with that implementation;
+- ``"compiled"`` or ``"reference"`` (or their first spelling, ``"cython"``
+  or ``"python"``): ``enable()`` with that implementation;
 - anything else: a ``RuntimeWarning`` at start-up, nothing enabled.
 
 Nothing here may raise into the interpreter's start-up or into the user's
@@ -33,7 +35,13 @@ import sys
 ENV_VAR = "SKLEARN_SLEP017_ENABLE"
 _OFF = frozenset(["", "0", "false", "no", "off"])
 _ON = frozenset(["1", "true", "yes", "on"])
-_IMPLEMENTATIONS = frozenset(["cython", "python"])
+# Each accepted name -> the implementation's name for enable() and status().
+_IMPLEMENTATIONS = {
+    "cython": "cython",
+    "python": "python",
+    "compiled": "cython",
+    "reference": "python",
+}
 
 # The name the .pth loads this file under (outside the package, whose
 # ``__init__`` imports scikit-learn); ``sklearn_slep017._autoenable``, imported
@@ -74,6 +82,8 @@ def parse(value):
     >>> from sklearn_slep017._autoenable import parse
     >>> parse("1"), parse(" Python "), parse(None), parse("off")
     ((True, None), (True, 'python'), (False, None), (False, None))
+    >>> parse("Compiled")
+    (True, 'cython')
     """
     if value is None:
         return False, None
@@ -83,10 +93,11 @@ def parse(value):
     if normalized in _ON:
         return True, None
     if normalized in _IMPLEMENTATIONS:
-        return True, normalized
+        return True, _IMPLEMENTATIONS[normalized]
     raise ValueError(
         "%s=%r is not understood: use 1/true/yes/on (the live implementation), "
-        "cython or python (that implementation), or 0/false/no/off/empty "
+        "compiled or reference (also spelt cython or python: that implementation), "
+        "or 0/false/no/off/empty "
         "(nothing); sklearn_slep017 was not enabled." % (ENV_VAR, value)
     )
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Clone speed, side by side, in one process: ``python -m sklearn_slep017 bench``.
 
 Implementations timed on the same estimator trees:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """``python -m sklearn_slep017 check module:Object [...]``: the clone contract.
 
 Each spec names an object to import, ``package.module:Name`` (the name may
@@ -40,7 +41,8 @@ def add_arguments(parser):
         "mypackage.models:MyWrapper",
     )
     parser.add_argument(
-        "--implementation", choices=("python", "cython"), default=None,
+        "--implementation", choices=("reference", "compiled", "python", "cython"),
+        default=None,
         help="clone implementation to check with (default: the live one)",
     )
     parser.add_argument(

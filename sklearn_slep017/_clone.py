@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Pick the live clone implementation: compiled unless told otherwise.
 
 ``SKLEARN_SLEP017_NO_EXTENSIONS`` set to a non-empty value selects the pure
@@ -36,6 +37,11 @@ IMPLEMENTATIONS = {"python": _clone_py}
 if _impl is not _clone_py:
     IMPLEMENTATIONS["cython"] = _impl
 
+# The docs, the bench tables and asv call the two implementations "reference"
+# and "compiled"; the API's first spelling, "python" and "cython", is what
+# implementation() returns. Both are accepted wherever a name is typed.
+ALIASES = {"reference": "python", "compiled": "cython"}
+
 clone = _impl.clone
 clone_parametrized = _impl.clone_parametrized
 get_param_names = _impl.get_param_names
@@ -51,9 +57,11 @@ def implementation():
     Returns
     -------
     name : {"cython", "python"}
-        ``"cython"`` when the compiled module is in use, ``"python"`` when the
-        pure reference is (chosen with ``SKLEARN_SLEP017_NO_EXTENSIONS=1`` or
-        because the compiled module could not be imported).
+        ``"cython"`` when the compiled implementation is in use, ``"python"``
+        when the pure-Python reference is (chosen with
+        ``SKLEARN_SLEP017_NO_EXTENSIONS=1`` or because the compiled module
+        could not be imported). Where a name is typed, ``"compiled"`` and
+        ``"reference"`` are accepted too.
 
     Examples
     --------
@@ -65,13 +73,23 @@ def implementation():
 
 
 def get_implementation(name=None):
-    """Return the module implementing clone under ``name`` (default: the live one)."""
+    """Return the module implementing clone under ``name`` (default: the live one).
+
+    ``name`` is ``"compiled"`` or ``"reference"``, or their first spelling,
+    ``"cython"`` or ``"python"``.
+    """
     if name is None:
         return _impl
     try:
-        return IMPLEMENTATIONS[name]
-    except KeyError:
+        return IMPLEMENTATIONS[ALIASES.get(name, name)]
+    except (KeyError, TypeError):
+        available = {v: k for k, v in ALIASES.items()}
         raise ValueError(
             "Unknown or unavailable clone implementation %r; available: %s"
-            % (name, ", ".join(sorted(IMPLEMENTATIONS)))
+            % (
+                name,
+                ", ".join(
+                    "%s (or %s)" % (available[n], n) for n in sorted(IMPLEMENTATIONS)
+                ),
+            )
         ) from None

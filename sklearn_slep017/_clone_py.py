@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Reference implementation of SLEP017's clone, in pure Python.
 
 It reads like upstream's ``sklearn/base.py`` on purpose: every behaviour of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Facts about the installed scikit-learn that change how a faithful clone behaves.
 
 Everything here is read, never written: importing this module leaves

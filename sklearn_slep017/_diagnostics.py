@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Notes that say where, deep in an estimator tree, a clone failed.
 
 When cloning fails below the top, the exception keeps upstream's type and

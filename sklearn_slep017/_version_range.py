@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The scikit-learn releases this package knows how to switch, and version parsing."""
 
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Seeded estimator trees that benchmarks and tests clone.
 
 The default workload is the brief's nested pipeline: a ``Pipeline`` of a

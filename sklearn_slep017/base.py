@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """scikit-learn's ``sklearn.base``, with SLEP017's clone on every supported release.
 
 Everything the installed ``sklearn.base`` exports is here unchanged, except:
@@ -28,13 +29,10 @@ import sklearn.base as _upstream
 
 from ._clone import _impl, clone, clone_parametrized
 
-globals().update(
-    {
-        name: value
-        for name, value in vars(_upstream).items()
-        if not name.startswith("__") and name not in ("clone", "BaseEstimator")
-    }
-)
+# What this module defines; every other name of the installed ``sklearn.base``
+# (which differ between releases) is read from it on access, by the module
+# ``__getattr__`` below: the same objects, nothing copied at import.
+_OURS = ("BaseEstimator", "clone", "clone_parametrized", "_clone_parametrized")
 
 
 class BaseEstimator(_upstream.BaseEstimator):
@@ -61,4 +59,32 @@ class BaseEstimator(_upstream.BaseEstimator):
 
 _clone_parametrized = clone_parametrized
 
-__all__ = sorted(name for name in globals() if not name.startswith("_"))
+
+def _upstream_names():
+    return [
+        name
+        for name in vars(_upstream)
+        if not name.startswith("__") and name not in _OURS
+    ]
+
+
+def __getattr__(name):
+    # PEP 562: any other name of the installed sklearn.base, as it is there.
+    if name.startswith("__") or name in _OURS:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    try:
+        return vars(_upstream)[name]
+    except KeyError:
+        raise AttributeError(
+            "module %r has no attribute %r" % (__name__, name)
+        ) from None
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_upstream_names()))
+
+
+# Ours, then the public names of the installed sklearn.base (release-dependent).
+__all__ = ["BaseEstimator", "clone", "clone_parametrized"] + sorted(
+    name for name in _upstream_names() if not name.startswith("_")
+)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Checks of the clone contract, for estimator authors' test suites.
 
 SLEP017 lets an estimator own its cloning through ``__sklearn_clone__``; an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Enable the package on the workers of a Dask cluster.
 
 Where you start the workers yourself, set ``SKLEARN_SLEP017_ENABLE=1`` in
@@ -49,7 +50,7 @@ class EnablePlugin(WorkerPlugin):
 
     Parameters
     ----------
-    implementation : {"cython", "python"} or None, default=None
+    implementation : {"compiled", "reference", "cython", "python"} or None, default=None
         Passed to :func:`sklearn_slep017.enable` on each worker; None means
         the live one there.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """``FrozenEstimator`` on every supported scikit-learn.
 
 On scikit-learn 1.6 and later, :class:`FrozenEstimator` *is* upstream's

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.stats
-from conftest import default_constructible_estimators, protocol_base, since
+from support import default_constructible_estimators, protocol_base, since
 from sklearn.base import TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression, Ridge

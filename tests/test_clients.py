@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
-from conftest import since
+from support import since
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression

@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import all_estimators
 
-from conftest import UPSTREAM_DELEGATES, protocol_base, since
+from support import UPSTREAM_DELEGATES, protocol_base, since
 from sklearn_slep017 import _clone_py, _compat
 from sklearn_slep017._compat import UPSTREAM_CLONE
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sklearn_slep017 import _compat, _compat_report, _version_range
-from sklearn_slep017._compat_report import POLICIES, check_policies, probe_behaviours
+from maint_tools import compat_report as _compat_report
+from maint_tools.compat_report import POLICIES, check_policies, probe_behaviours
+from sklearn_slep017 import _compat, _version_range
 
 ROOT = Path(__file__).resolve().parent.parent
 

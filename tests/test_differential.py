@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import default_constructible_estimators, since
+from support import default_constructible_estimators, since
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator

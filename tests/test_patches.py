@@ -2,23 +2,31 @@
 
 The tests that need the pristine scikit-learn sdists download them once (about
 7 MB each, cached under ~/.cache/sklearn-slep017) and are skipped, with the
-download error as the reason, only when PyPI cannot be reached.
+download error as the reason, only when no package index pip is configured
+with can be reached.
 """
 
+import hashlib
+import os
 import shutil
 import textwrap
 
 import pytest
 
-from sklearn_slep017 import _patches
-from sklearn_slep017.__main__ import build_parser
+from pathlib import Path
 
-if not _patches.PATCHES_DIR.is_dir():
-    # The series lives in the source tree; an installed wheel (the nox
-    # compatibility sessions) has none. `make test` runs these.
+import sklearn_slep017
+from maint_tools import patches as _patches
+from maint_tools.patches import build_parser
+
+if Path(sklearn_slep017.__file__).resolve().parent != _patches.PACKAGE_DIR:
+    # The series is generated from, and compared with, the checkout's
+    # package; an installed wheel (the nox compatibility sessions) is another
+    # copy. `make test` runs these.
     pytest.skip(
-        "no patch series beside the installed package (%s): run from the source tree"
-        % _patches.PATCHES_DIR,
+        "sklearn_slep017 is imported from %s, not from the checkout beside the "
+        "patch series (%s): run from the source tree"
+        % (Path(sklearn_slep017.__file__).parent, _patches.PACKAGE_DIR),
         allow_module_level=True,
     )
 
@@ -93,7 +101,7 @@ def test_docstring_edits_are_not_code_changes(sdists, tmp_path):
 def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
     # Byte for byte: fixed author, dates and hashes. A failure here means the
     # package changed (docstrings included) since the series was regenerated:
-    # run `python -m sklearn_slep017 patches regenerate` and commit patches/.
+    # run `python -m maint_tools.patches regenerate` and commit patches/.
     patches_dir = tmp_path / "patches"
     shutil.copytree(_patches.PATCHES_DIR / "src", patches_dir / "src")
     names = _patches.regenerate(version, patches_dir)
@@ -104,7 +112,7 @@ def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
     for name in names:
         assert (patches_dir / version / name).read_bytes() == (
             committed / name
-        ).read_bytes(), "%s/%s is stale: run `python -m sklearn_slep017 patches regenerate`" % (
+        ).read_bytes(), "%s/%s is stale: run `python -m maint_tools.patches regenerate`" % (
             version,
             name,
         )
@@ -122,15 +130,57 @@ def test_patches_carry_dep3_headers():
                 assert "\n" + header in text, (name, header)
 
 
+def _only_index(monkeypatch, url):
+    # pip configured with this one index and nothing else.
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_INDEX_URL", url)
+    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+
+
 def test_fetch_error_when_unreachable(tmp_path, monkeypatch):
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path))
+    _only_index(monkeypatch, "http://127.0.0.1:9/simple")
     monkeypatch.setitem(
-        _patches.SDISTS,
-        "1.9.1",
-        ("http://127.0.0.1:9/scikit_learn-1.9.1.tar.gz", "0" * 64),
+        _patches.SDISTS, "1.9.1", ("scikit_learn-1.9.1.tar.gz", "0" * 64)
     )
     with pytest.raises(_patches.FetchError, match="cannot download"):
         _patches.fetch_sdist("1.9.1")
+
+
+def _file_index(root, filename, data, reported):
+    # A PEP 503 index on disk, as an offline mirror would be.
+    (root / "files").mkdir(parents=True)
+    (root / "files" / filename).write_bytes(data)
+    page = root / "simple" / "scikit-learn"
+    page.mkdir(parents=True)
+    (page / "index.html").write_text(
+        '<html><body><a href="../../files/%s#sha256=%s">%s</a></body></html>'
+        % (filename, reported, filename)
+    )
+    return (root / "simple").as_uri()
+
+
+def test_fetch_goes_through_the_index_pip_is_configured_with(tmp_path, monkeypatch):
+    data = b"pristine"
+    digest = hashlib.sha256(data).hexdigest()
+    monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
+    _only_index(monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, digest))
+    assert _patches.pip_index_urls() == [(tmp_path / "index" / "simple").as_uri()]
+    monkeypatch.setitem(_patches.SDISTS, "9.9", ("x-1.0.tar.gz", digest))
+    path = _patches.fetch_sdist("9.9")
+    assert path.read_bytes() == data
+    assert path.parent == tmp_path / "cache" / "sdists"
+
+
+def test_fetch_checks_the_sha256_the_index_reports(tmp_path, monkeypatch):
+    data = b"pristine"
+    monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
+    _only_index(monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, "1" * 64))
+    monkeypatch.setitem(
+        _patches.SDISTS, "9.9", ("x-1.0.tar.gz", hashlib.sha256(data).hexdigest())
+    )
+    with pytest.raises(_patches.FetchError, match="the index reports sha256"):
+        _patches.fetch_sdist("9.9")
 
 
 def _fold(source, compat, drop=()):
@@ -210,8 +260,8 @@ def test_unknown_fact_is_an_error(tmp_path):
 
 
 def test_cli_parses_patches_actions():
-    args = build_parser().parse_args(["patches", "check", "--version", "1.9.1"])
+    args = build_parser().parse_args(["check", "--version", "1.9.1"])
     assert args.action == "check"
     assert args.versions == ["1.9.1"]
     with pytest.raises(SystemExit):
-        build_parser().parse_args(["patches", "frobnicate"])
+        build_parser().parse_args(["frobnicate"])

@@ -19,7 +19,7 @@ import pytest
 from sklearn.base import BaseEstimator
 from test_differential import structure
 
-from conftest import UPSTREAM_DELEGATES
+from support import UPSTREAM_DELEGATES
 from sklearn_slep017 import _compat
 from sklearn_slep017._compat import UPSTREAM_CLONE
 from sklearn_slep017._workloads import nested_pipeline

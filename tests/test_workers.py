@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 
 import sklearn_slep017
-from sklearn_slep017 import _autoenable, _clone_py, _patch
+from sklearn_slep017 import _autoenable, _clone_py, _switch
 
-from conftest import IMPLEMENTATION_NAMES, load_implementation
+from support import IMPLEMENTATION_NAMES, load_implementation
 
 ENV_VAR = _autoenable.ENV_VAR
 PTH_NAME = "sklearn_slep017_enable.pth"
@@ -143,12 +143,12 @@ def test_set_enables_on_import_sklearn(installed_pth):
         assert "sklearn_slep017" not in sys.modules
         from sklearn.model_selection import GridSearchCV  # the trigger
         import sklearn.base, sklearn_slep017
-        from sklearn_slep017 import _autoenable, _compat, _patch
+        from sklearn_slep017 import _autoenable, _compat, _switch
         import sklearn.model_selection._validation as validation
         assert sklearn_slep017.is_enabled()
         assert sklearn.base.clone is not _compat.UPSTREAM_CLONE
         assert validation.clone is sklearn.base.clone
-        print(_patch._live_impl.__name__, _autoenable.status()["status"])
+        print(_switch._live_impl.__name__, _autoenable.status()["status"])
         # The hook is gone once it has fired.
         print(any(getattr(f, "_sklearn_slep017_hook", False) for f in sys.meta_path))
     """, **{ENV_VAR: "1"})
@@ -203,13 +203,13 @@ def test_install_in_process_after_sklearn(monkeypatch):
     try:
         assert _autoenable.install("python") == "enabled"
         assert sklearn_slep017.is_enabled()
-        assert _patch._live_impl is _clone_py
+        assert _switch._live_impl is _clone_py
     finally:
         sklearn_slep017.disable()
     for value in IMPLEMENTATION_NAMES:
         try:
             assert _autoenable.install(" %s " % value.upper()) == "enabled"
-            assert _patch._live_impl is load_implementation(value)
+            assert _switch._live_impl is load_implementation(value)
         finally:
             sklearn_slep017.disable()
     with warnings.catch_warnings(record=True) as caught:

@@ -40,14 +40,14 @@ def _session_end_problems():
     import sklearn.base
 
     import sklearn_slep017
-    from sklearn_slep017 import _clone, _compat, _patch
+    from sklearn_slep017 import _clone, _compat, _switch
 
     problems = []
     if not sklearn_slep017.is_enabled():
         problems.append("sklearn_slep017.is_enabled() is False")
     if sklearn.base.clone is _compat.UPSTREAM_CLONE:
         problems.append("sklearn.base.clone is upstream's clone again")
-    elif sklearn.base.clone is not _patch._installed.get("clone"):
+    elif sklearn.base.clone is not _switch._installed.get("clone"):
         problems.append("sklearn.base.clone is not ours: %r" % (sklearn.base.clone,))
     impl = _clone.get_implementation(_state["impl"])
     estimator_dict = _compat.UPSTREAM_BASE_ESTIMATOR.__dict__

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Clone behaviour of the installed scikit-learn against ours, and the matrix report.
 
 ``probe_behaviours()`` measures, on the installed release, each behaviour of
@@ -8,11 +9,16 @@ promises: the release's own behaviour, or the protocol backported. The
 nox sessions (``noxfile.py``) record a probe per release; ``aggregate``
 turns the records into the table of ``compat-results/report.md``.
 
+A maintainer tool, run from a checkout; not part of the installed package,
+which never imports it. The nox sessions run it as a script,
+``python -I maint_tools/compat_report.py probe ...``, so that what it probes
+is the installed wheel, not the working tree.
+
 Command line (used by ``noxfile.py`` and ``make compat``)::
 
-    python -m sklearn_slep017._compat_report probe --release 1.9.1 \\
+    python -m maint_tools.compat_report probe --release 1.9.1 \\
         --results compat-results/1.9.1 --output compat-results/1.9.1.json
-    python -m sklearn_slep017._compat_report aggregate compat-results
+    python -m maint_tools.compat_report aggregate compat-results
 """
 
 import argparse
@@ -191,19 +197,19 @@ def probe_behaviours(implementations=("python", "cython")):
 
     Examples
     --------
-    >>> from sklearn_slep017._compat_report import probe_behaviours
+    >>> from maint_tools.compat_report import probe_behaviours
     >>> probe_behaviours(("python",))["protocol"]["python"]
     'delegates'
     """
     import sklearn.base
 
-    from . import _patch
+    from sklearn_slep017 import _switch
 
     results = {name: {} for name in POLICIES}
     for name, func in _probes(sklearn.base.clone, sklearn.base.BaseEstimator).items():
         results[name]["upstream"] = _outcome(func)
     for implementation in implementations:
-        with _patch.enabled(implementation):
+        with _switch.enabled(implementation):
             for name, func in _probes(sklearn.base.clone, sklearn.base.BaseEstimator).items():
                 results[name][implementation] = _outcome(func)
     return {name: {k: str(v) for k, v in value.items()} for name, value in results.items()}
@@ -261,7 +267,7 @@ def _junit_counts(path):
 def _probe_command(args):
     import sklearn
 
-    from . import __version__, implementation
+    from sklearn_slep017 import __version__, implementation
 
     results = Path(args.results)
     upstream = {}
@@ -401,7 +407,7 @@ def main(argv=None):
     status : int
         0 on success, 1 when a policy is broken, 2 on a usage error.
     """
-    parser = argparse.ArgumentParser(prog="python -m sklearn_slep017._compat_report")
+    parser = argparse.ArgumentParser(prog="python -m maint_tools.compat_report")
     sub = parser.add_subparsers(dest="command", required=True)
     probe = sub.add_parser("probe", help="probe the installed release")
     probe.add_argument("--release", required=True)

@@ -36,9 +36,9 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 import sklearn_slep017
-from sklearn_slep017 import _clone, _compat, _patch, _version_range
+from sklearn_slep017 import _clone, _compat, _switch, _version_range
 
-from conftest import IMPLEMENTATION_NAMES, UPSTREAM_DELEGATES, load_implementation
+from support import IMPLEMENTATION_NAMES, UPSTREAM_DELEGATES, load_implementation
 
 # Modules of scikit-learn that take ``clone`` from ``sklearn.base`` at import.
 CLONE_IMPORTERS = [
@@ -666,7 +666,7 @@ def test_enable_unsupported_version_raises_and_changes_nothing(
         with sklearn_slep017.enabled(impl_name):
             pass  # pragma: no cover
     _assert_pristine(before)
-    assert _patch._applied == []
+    assert _switch._applied == []
 
 
 # --------------------------------------------------------------------------
@@ -726,3 +726,22 @@ def test_protocol_honoured_in_cross_validate(impl_name):
         assert est.C == 0.5
         assert hasattr(est, "model_")
     assert not hasattr(estimator, "model_")
+
+
+@pytest.mark.parametrize(
+    "name, old_spelling", [("reference", "python"), ("compiled", "cython")]
+)
+def test_implementation_names_compiled_and_reference(name, old_spelling):
+    # One vocabulary with the docs, the bench tables and asv; the first
+    # spelling stays accepted.
+    if old_spelling not in _clone.IMPLEMENTATIONS:
+        pytest.skip("only one implementation available (SKLEARN_SLEP017_NO_EXTENSIONS)")
+    assert _clone.get_implementation(name) is _clone.get_implementation(old_spelling)
+    with sklearn_slep017.enabled(name):
+        assert _switch._live_impl is _clone.get_implementation(old_spelling)
+        # enabling again under the other spelling is the same implementation
+        sklearn_slep017.enable(old_spelling)
+    assert not sklearn_slep017.is_enabled()
+    from sklearn_slep017._autoenable import parse
+
+    assert parse(" %s " % name.title()) == (True, old_spelling)

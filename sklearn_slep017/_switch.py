@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Switch the installed scikit-learn to our clone, in-process, reversibly.
 
 The precedent is scikit-learn-intelex's ``patch_sklearn()``: keep a record of
@@ -86,7 +87,7 @@ def enable(implementation=None):
 
     Parameters
     ----------
-    implementation : {"cython", "python"} or None, default=None
+    implementation : {"compiled", "reference", "cython", "python"} or None, default=None
         Which clone to install; None means the live one
         (:func:`sklearn_slep017.implementation`).
 
@@ -236,7 +237,7 @@ def enabled(implementation=None):
 
     Parameters
     ----------
-    implementation : {"cython", "python"} or None, default=None
+    implementation : {"compiled", "reference", "cython", "python"} or None, default=None
         Passed to :func:`enable`.
 
     Yields

@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Maintainer tools, run from a checkout: never shipped, never imported by the package.
+
+* ``patches``: the upstream patch series of ``patches/`` (``make
+  patches-check``, ``make patches-regenerate``, ``make upstream-build``);
+* ``compat_report``: the backward-compatibility probe and report (``make
+  compat``, ``noxfile.py``).
+
+Each runs as ``python -m maint_tools.<name>`` from the repository root.
+"""
