@@ -440,6 +440,11 @@ _SERIES_1_9_1 = Series(
                     before="def clone(",
                 ),
                 Define(
+                    f"{_CLONE_PY}:_cache_param_names",
+                    f"{_BASE}:_cache_param_names",
+                    before="def clone(",
+                ),
+                Define(
                     f"{_CLONE_PY}:_forget",
                     f"{_BASE}:_forget_param_names",
                     before="def clone(",

@@ -132,15 +132,20 @@ def param_names(cls, init=None):
     """
     if init is None:
         init = cls.__init__
-    if type(init) is not types.FunctionType or any(
-        name in init.__dict__ for name in SIGNATURE_ATTRIBUTES
-    ):
-        return tuple(_introspect_param_names(cls, init))
+    if type(init) is types.FunctionType:
+        attributes = init.__dict__
+        if not attributes or attributes.keys().isdisjoint(SIGNATURE_ATTRIBUTES):
+            entry = PARAM_NAMES_CACHE.get(id(init))
+            if entry is not None and entry[0]() is init and entry[1] is init.__code__:
+                return entry[2]
+            return _cache_param_names(cls, init)
+    return tuple(_introspect_param_names(cls, init))
+
+
+def _cache_param_names(cls, init):
+    # Introspect a plain function and keep the names under its identity.
     key = id(init)
     code = init.__code__
-    entry = PARAM_NAMES_CACHE.get(key)
-    if entry is not None and entry[0]() is init and entry[1] is code:
-        return entry[2]
     names = tuple(_introspect_param_names(cls, init))
     PARAM_NAMES_CACHE[key] = (weakref.ref(init, _forget(key)), code, names)
     return names
