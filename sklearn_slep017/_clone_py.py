@@ -186,12 +186,13 @@ def _introspect_param_names(cls, init):
 
 
 def _is_default_sklearn_clone(estimator, method):
-    # A bound ``BaseEstimator.__sklearn_clone__``, upstream's or ours.
-    # Compared by identity: a user's callable must not be hashed or compared.
+    # A bound ``BaseEstimator.__sklearn_clone__``, upstream's or ours,
+    # compared by identity: a user's callable must not be hashed or compared.
     func = getattr(method, "__func__", None)
-    return any(func is known for known in _DEFAULT_SKLEARN_CLONE_FUNCS) and (
-        method.__self__ is estimator
-    )
+    for known in _DEFAULT_SKLEARN_CLONE_FUNCS:
+        if func is known:
+            return method.__self__ is estimator
+    return False
 
 
 def _is_atomic_type(estimator_type):
@@ -201,7 +202,12 @@ def _is_atomic_type(estimator_type):
 
 
 def _is_container_type(estimator_type):
-    return any(estimator_type is t for t in _CONTAINER_TYPES)
+    return (
+        estimator_type is list
+        or estimator_type is tuple
+        or estimator_type is set
+        or estimator_type is frozenset
+    )
 
 
 def clone(estimator, *, safe=True):
