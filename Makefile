@@ -103,6 +103,18 @@ compat: $(VENV)/.installed-compat
 	$(PY) -m maint_tools.compat_report aggregate compat-results && \
 	$(if $(COMPAT_SESSIONS),true,cp compat-results/report.md docs/compat/results.md); exit $$status
 
+# -- every supported Python (noxfile.py): 3.10 to 3.13 ------------------------
+# One nox session per interpreter (found on PATH or under pyenv), each with
+# the project's wheel built for it and the newest scikit-learn that has wheels
+# for it, running the whole suite and the doctests. PYTHON_SESSIONS picks
+# some, e.g. make test-pythons PYTHON_SESSIONS="tests-3.10 tests-3.13" (CI).
+PYTHON_SESSIONS ?= tests-3.10 tests-3.11 tests-3.12 tests-3.13
+
+.PHONY: test-pythons
+
+test-pythons: $(VENV)/.installed-compat
+	$(VENV)/bin/nox --no-color -s $(PYTHON_SESSIONS) $(NOX_ARGS)
+
 # -- documentation (docs/): Sphinx, numpydoc, sphinx-gallery over examples/ ---
 SPHINX_ARGS ?=
 

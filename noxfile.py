@@ -23,10 +23,27 @@ Each ``compat-<release>`` session, on the Python running nox (3.11 in CI):
 maint_tools.compat_report aggregate`` turns the JSON files into
 ``compat-results/report.md`` (copied to ``docs/compat/results.md``).
 CI runs the oldest and the newest release.
+
+Each ``tests-<python>`` session (3.10, 3.11, 3.12, 3.13) builds this
+project's wheel *for that interpreter*, installs it with the ``test``
+dependency group and the newest scikit-learn that has wheels for that
+Python (``PYTHONS``), checks that the compiled implementation and that
+release are live, and runs our whole suite (both implementations) and the
+package's doctests against the installed wheel, from a copy of the checkout
+whose package is the wheel's. The ``clients`` group is not installed: those
+tests skip visibly. ``make test-pythons`` runs all four; CI runs 3.10 and
+3.13. Interpreters are taken from ``PATH``; where ``pythonX.Y`` is missing
+there or is only a version manager's shim (pyenv's shims answer "command
+not found" for a version that is not active), the newest ``X.Y.*`` under
+pyenv's ``versions/`` is used.
 """
 
 import hashlib
 import os
+import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import nox
@@ -50,17 +67,129 @@ RELEASES = {
 OLDEST, NEWEST = "1.1.3", "1.9.1"
 BUILD_REQUIREMENTS = ["Cython>=3.0.8", "setuptools>=77", "wheel"]
 
+# Python -> (the newest scikit-learn with wheels for it, extra pins). 1.8
+# dropped Python 3.10; pip picks numpy and scipy releases that support it.
+# Keep pyproject.toml's requires-python and classifiers to these keys.
+PYTHONS = {
+    "3.10": ("1.7.2", []),
+    "3.11": ("1.9.1", []),
+    "3.12": ("1.9.1", []),
+    "3.13": ("1.9.1", []),
+}
+INTERPRETERS = ROOT / ".nox" / "_interpreters"
+
 nox.options.sessions = ["compat-%s" % release for release in RELEASES]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
+if hasattr(nox.options, "download_python"):
+    # A missing interpreter is an error, not a download (newer nox can fetch one).
+    nox.options.download_python = "never"
+
+
+def _is_shim(path):
+    # pyenv's (and asdf's, mise's) shims: present on PATH for every installed
+    # version, working only for the active ones.
+    return Path(path).parent.name == "shims"
+
+
+def _pyenv_roots():
+    roots = [os.environ.get("PYENV_ROOT")]
+    pyenv = shutil.which("pyenv")
+    if pyenv:
+        try:
+            roots.append(
+                subprocess.run(
+                    [pyenv, "root"], capture_output=True, text=True, timeout=30, check=True
+                ).stdout.strip()
+            )
+        except (OSError, subprocess.SubprocessError):
+            pass
+    roots.append(os.path.expanduser("~/.pyenv"))
+    unique = []
+    for root in roots:
+        if root and os.path.isdir(root) and os.path.realpath(root) not in unique:
+            unique.append(os.path.realpath(root))
+    return unique
+
+
+def _pyenv_python(version, roots):
+    """The newest ``<root>/versions/X.Y.Z/bin/pythonX.Y`` (CPython releases only)."""
+    pattern = re.compile(re.escape(version) + r"\.(\d+)")
+    found = []
+    for root in roots:
+        versions = Path(root) / "versions"
+        if not versions.is_dir():
+            continue
+        for entry in versions.iterdir():
+            match = pattern.fullmatch(entry.name)
+            exe = entry / "bin" / ("python" + version)
+            if match and exe.is_file() and os.access(exe, os.X_OK):
+                found.append((int(match.group(1)), str(exe)))
+    return max(found)[1] if found else None
+
+
+def _locate_interpreters():
+    """Put ``pythonX.Y`` on PATH for every version in PYTHONS that nox could not run.
+
+    A working ``pythonX.Y`` on PATH is left alone. Otherwise the newest pyenv
+    install of that version is linked from ``.nox/_interpreters``, which goes
+    first on PATH (nox looks interpreters up there). Returns the versions found
+    nowhere: their sessions fail with nox's "interpreter not found".
+    """
+    links, missing, roots = {}, [], None
+    for version in PYTHONS:
+        name = "python" + version
+        on_path = shutil.which(name)
+        if on_path and not _is_shim(on_path):
+            continue
+        if roots is None:
+            roots = _pyenv_roots()
+        exe = _pyenv_python(version, roots)
+        if exe:
+            links[name] = exe
+        else:
+            missing.append((version, on_path, roots))
+    if INTERPRETERS.is_dir():
+        for stale in INTERPRETERS.iterdir():
+            if stale.name not in links:
+                stale.unlink()
+    if links:
+        INTERPRETERS.mkdir(parents=True, exist_ok=True)
+        for name, exe in links.items():
+            link = INTERPRETERS / name
+            if not (link.is_symlink() and os.readlink(link) == exe):
+                tmp = link.with_name("%s.tmp-%d" % (name, os.getpid()))
+                tmp.unlink(missing_ok=True)
+                tmp.symlink_to(exe)
+                os.replace(tmp, link)  # atomic: a concurrent nox sees one or the other
+        os.environ["PATH"] = str(INTERPRETERS) + os.pathsep + os.environ.get("PATH", "")
+    return missing
+
+
+for _version, _shim, _roots in _locate_interpreters():
+    nox.logger.logger.warning(
+        "python%s: not on PATH%s, and no %s.* under pyenv (%s): session tests-%s "
+        "will fail; install it (pyenv install %s) or put python%s on PATH",
+        _version,
+        " (only a version manager's shim, %s)" % _shim if _shim else "",
+        _version,
+        ", ".join(os.path.join(r, "versions") for r in _roots) or "no pyenv root found",
+        _version,
+        _version,
+        _version,
+    )
 
 
 def _source_digest():
     # Everything that goes into the wheel; a change anywhere means a new one.
     digest = hashlib.sha256()
-    files = [ROOT / "pyproject.toml", ROOT / "setup.py"]
+    files = [ROOT / name for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md",
+                                      "LICENSE") if (ROOT / name).is_file()]
+    files += sorted(ROOT.glob("*.pth"))
     files += sorted((ROOT / "sklearn_slep017").rglob("*.py"))
     files += sorted((ROOT / "sklearn_slep017").rglob("*.pyx"))
+    files += sorted((ROOT / "sklearn_slep017").rglob("*.pxd"))
+    files += sorted((ROOT / "sklearn_slep017").rglob("*.h"))
     files += sorted((ROOT / "sklearn_slep017").rglob("*.pth"))
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
@@ -68,16 +197,56 @@ def _source_digest():
     return digest.hexdigest()[:16]
 
 
+def _checkout_files(session):
+    """The files git tracks or would track (untracked, not ignored) that exist."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard"],
+            capture_output=True, check=True,
+        ).stdout.decode()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        session.error("cannot list the checkout's files with git: %s" % exc)
+    # A file deleted in the working tree is still listed until committed.
+    return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
+
+
+def _export(dest, names):
+    """Copy ``names`` (relative to the checkout) into a fresh ``dest``."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    for name in names:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, dest / name)
+
+
 def _project_wheel(session):
-    """The project's wheel for this source tree, built on first use."""
-    folder = WHEELHOUSE / _source_digest()
+    """The project's wheel for this source tree and this interpreter, built on first use.
+
+    A compiled wheel is per interpreter (``cp310`` is not ``cp311``): the
+    wheelhouse is keyed by the source digest *and* the session Python's cache
+    tag, ABI flags and platform. The build requirements must be installed.
+    """
+    interpreter = session.run(
+        "python", "-I", "-c",
+        "import sys, sysconfig; print(sys.implementation.cache_tag + sys.abiflags"
+        " + '-' + sysconfig.get_platform())",
+        silent=True,
+    ).strip().splitlines()[-1]
+    folder = WHEELHOUSE / ("%s-%s" % (_source_digest(), interpreter))
     wheels = sorted(folder.glob("sklearn_slep017-*.whl"))
     if not wheels:
         tmp = folder.with_name(folder.name + ".tmp-%d" % os.getpid())
+        # Built from a clean export, not the working tree: setuptools never
+        # empties ``build/lib*``, so a module deleted or moved since an
+        # earlier build would still be packed into the wheel.
+        source = Path(session.create_tmp()).resolve() / "wheel-source"
+        _export(source, _checkout_files(session))
         session.run(
             "python", "-m", "pip", "wheel", "--no-build-isolation", "--no-deps",
-            "--wheel-dir", str(tmp), str(ROOT),
+            "--wheel-dir", str(tmp), str(source),
         )
+        shutil.rmtree(source)
         tmp.rename(folder)  # atomic: a concurrent session sees all or nothing
         wheels = sorted(folder.glob("sklearn_slep017-*.whl"))
     return wheels[0]
@@ -150,3 +319,122 @@ for _release in RELEASES:
         ", ".join(RELEASES[_release]) or "the newest dependencies",
     )
     nox.session(name="compat-%s" % _release)(_session)
+
+
+def _pyproject():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        from pip._vendor import tomli as tomllib
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _check_declared_pythons(session):
+    """pyproject.toml declares exactly the Pythons that PYTHONS tests."""
+    from packaging.specifiers import SpecifierSet
+
+    project = _pyproject()["project"]
+    minor = lambda version: int(version.split(".")[1])  # noqa: E731
+    prefix = "Programming Language :: Python :: "
+    declared = sorted(
+        (c[len(prefix):] for c in project["classifiers"]
+         if re.fullmatch(re.escape(prefix) + r"3\.\d+", c)),
+        key=minor,
+    )
+    tested = sorted(PYTHONS, key=minor)
+    if declared != tested:
+        session.error(
+            "pyproject.toml's classifiers name Python %s; PYTHONS tests %s" % (declared, tested)
+        )
+    spec = SpecifierSet(project["requires-python"])
+    outside = ["3.%d" % (minor(tested[0]) - 1), "3.%d" % (minor(tested[-1]) + 1)]
+    wrong = [v for v in tested if "%s.0" % v not in spec]
+    wrong += [v for v in outside if "%s.0" % v in spec]
+    if wrong:
+        session.error(
+            "requires-python %r does not match the tested %s-%s (%s)"
+            % (str(spec), tested[0], tested[-1], ", ".join(wrong))
+        )
+
+
+def _staged_checkout(session, wheel):
+    """A fresh copy of the checkout whose package is the wheel's, to test from.
+
+    Some tests start interpreters from the checkout: ``python -c`` or ``-m``
+    in the current directory, or the checkout on ``PYTHONPATH``
+    (test_examples, test_robustness); others read the sources or build an
+    sdist from it (test_c_api_policy, test_packaging). From the working
+    tree, the interpreters would import its ``sklearn_slep017`` -- with no
+    compiled module for this Python, or a stale one. This copy holds the
+    files git tracks or would track, with ``sklearn_slep017/`` taken from the
+    wheel instead (its modules, ``.pyx``, ``.h`` and the compiled module for
+    this interpreter): whichever copy a process imports, it runs the wheel.
+    """
+    dest = Path(session.create_tmp()).resolve() / "checkout"
+    names = [n for n in _checkout_files(session) if not n.startswith("sklearn_slep017/")]
+    _export(dest, names)
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            if member.startswith("sklearn_slep017/") and not member.endswith("/"):
+                archive.extract(member, dest)
+    return dest
+
+
+@nox.session(name="tests", python=list(PYTHONS))
+def tests(session):
+    """Our whole suite and doctests on this Python, against the project's wheel."""
+    _check_declared_pythons(session)
+    pyproject = _pyproject()
+    release, pins = PYTHONS[session.python]
+    session.install("scikit-learn==%s" % release, *pins, *BUILD_REQUIREMENTS)
+    wheel = _project_wheel(session)
+    # The test tools: pyproject.toml's dependency group (pip >= 25.1).
+    session.install("pip>=25.1")
+    session.install(
+        str(wheel), "--group", "%s:test" % (ROOT / "pyproject.toml"),
+        "scikit-learn==%s" % release, *pins,
+    )
+    # A reused virtualenv must not keep an older build of the same version.
+    session.install("--force-reinstall", "--no-deps", str(wheel))
+    # -I: the working tree (the current directory) must not shadow the
+    # installed package.
+    session.run(
+        "python", "-I", "-c",
+        "import sys, sklearn, sklearn_slep017 as s; "
+        "assert '%%d.%%d' %% sys.version_info[:2] == %r, sys.version; "
+        "assert sklearn.__version__ == %r, sklearn.__version__; "
+        "assert s.implementation() == 'cython', s.implementation(); "
+        "assert 'site-packages' in s.__file__, s.__file__; "
+        "print('Python', sys.version.split()[0], '| scikit-learn', sklearn.__version__, "
+        "'| sklearn_slep017', s.__version__, s.implementation(), 'from', s.__file__)"
+        % (session.python, release),
+    )
+    xdist = ["-n", "2"] if any(
+        isinstance(requirement, str) and re.match(r"pytest-xdist\b", requirement)
+        for requirement in pyproject["dependency-groups"]["test"]
+    ) else []
+    # pyproject.toml's testpaths; the package's doctests are collected from
+    # the installed package (--pyargs).
+    paths = [
+        path
+        for path in pyproject["tool"]["pytest"]["ini_options"]["testpaths"]
+        if path != "sklearn_slep017"
+    ]
+    # The ``pytest`` script, not ``python -m pytest``, run from a copy of the
+    # checkout whose package is the wheel's (_staged_checkout). The
+    # ``clients`` group is not installed: tests/test_clients.py skips, each
+    # test with its reason (-ra).
+    common = ["-p", "no:cacheprovider"]
+    session.chdir(_staged_checkout(session, wheel))
+    failed = []
+    for name, args in [
+        ("suite", [*paths, *xdist]),
+        ("doctests", ["--pyargs", "sklearn_slep017", "--doctest-modules"]),
+    ]:
+        try:
+            session.run("pytest", *args, *common, *session.posargs)
+        except nox.command.CommandFailed:
+            failed.append(name)
+    if failed:
+        session.error("Python %s: %s failed" % (session.python, ", ".join(failed)))

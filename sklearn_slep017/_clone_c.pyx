@@ -26,6 +26,7 @@ platform) is half used; see ``docs/compiled_core.rst``.
 
 import builtins
 import copy
+import sys
 import threading
 import types
 
@@ -350,6 +351,10 @@ cdef enum:
 # state, so that threads (and free-threaded builds) need no C-level care.
 cdef object _STACK = threading.local()
 
+# From CPython 3.11 a Python-to-Python call uses no C stack: the reference
+# can take a deep subtree over. Before, it cannot (see _too_deep).
+cdef bint _HANDS_OFF = sys.version_info >= (3, 11)
+
 
 cdef int _guard_init(_Guard* g) except -1:
     cdef char* here = clone_stack_pointer()
@@ -379,8 +384,17 @@ cdef int _guard_init(_Guard* g) except -1:
     return 0
 
 
-cdef inline bint _too_deep(_Guard* g, int depth):
-    return depth >= _MAX_DEPTH or clone_stack_pointer() < g.soft
+cdef inline bint _too_deep(_Guard* g, int depth) except -1:
+    if depth < _MAX_DEPTH and clone_stack_pointer() >= g.soft:
+        return False
+    if not _HANDS_OFF:
+        # Before CPython 3.11 the reference's Python-to-Python calls use the
+        # C stack as well: handing it the subtree would move the overflow,
+        # not avoid it. Stop here, cleanly, where the stack is known.
+        if clone_stack_pointer() < g.soft:
+            raise RecursionError("maximum recursion depth exceeded while cloning")
+        return False
+    return True
 
 
 cdef inline int _enter() except -1:

@@ -2743,7 +2743,24 @@ for exc in EXCEPTIONS:
 @upstream_protocol
 @pytest.mark.parametrize("case_id", sorted(CASES))
 def test_adversarial_case(runner, case_id, impl_name):
+    if impl_name == "python" and case_id in _INTERPRETER_BOUND.get(sys.version_info[:2], ()):
+        pytest.skip(
+            "the pure-Python reference recurses in Python frames exactly as "
+            "upstream's clone does; under a raised recursion limit CPython %d.%d "
+            "itself overflows the C stack in %s (upstream's clone crashes the "
+            "same way), so there is no outcome to compare" % (*sys.version_info[:2], case_id)
+        )
     check_case(runner, case_id, impl_name)
+
+
+# Cases whose depth, under a raised recursion limit, is bounded by the
+# interpreter rather than by any clone: before 3.11 every Python call uses
+# the C stack; 3.13.0 overflows a 256 KiB thread on a deep cycle (measured:
+# sklearn.base.clone of a self-containing list in such a thread, signal 11).
+_INTERPRETER_BOUND = {
+    (3, 10): ("deep_chain_20000", "deep_chain_small_thread_stack"),
+    (3, 13): ("deep_chain_small_thread_stack",),
+}
 
 
 # The cases where a class changes, run again with ours installed by

@@ -504,7 +504,7 @@ def test_raised_recursion_limit_cannot_overflow_the_stack():
             ("clone_parametrized", lambda: depth(impl.clone_parametrized(build_chain(20_000)))),
             ("sklearn_clone", lambda: impl.sklearn_clone(loop)),
             ("upstream", lambda: depth(upstream(build_chain(20_000)))),
-        ]:
+        ][: 4 if sys.version_info >= (3, 11) else 3]:
             try:
                 print(name, call())
             except RecursionError:
@@ -513,13 +513,23 @@ def test_raised_recursion_limit_cannot_overflow_the_stack():
         timeout=240,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n") == [
-        "RecursionError clone",
-        "clone_parametrized 20000",
-        "RecursionError sklearn_clone",
-        "upstream 20000",
-        "",
-    ]
+    if sys.version_info >= (3, 11):
+        assert result.stdout.split("\n") == [
+            "RecursionError clone",
+            "clone_parametrized 20000",
+            "RecursionError sklearn_clone",
+            "upstream 20000",
+            "",
+        ]
+    else:
+        # Every Python call uses the C stack before 3.11: upstream's clone
+        # overflows it on the chain (not run here); ours stops cleanly.
+        assert result.stdout.split("\n") == [
+            "RecursionError clone",
+            "RecursionError clone_parametrized",
+            "RecursionError sklearn_clone",
+            "",
+        ]
 
 
 def test_the_compiled_clone_knows_each_threads_real_stack():
