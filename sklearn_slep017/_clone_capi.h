@@ -4,10 +4,9 @@
  *
  * Two kinds of helper live here:
  *
- * - compatibility shims: the strong-reference and no-exception APIs that
- *   CPython 3.13 made public (PyDict_GetItemRef, PyWeakref_GetRef,
- *   PyObject_GetOptionalAttr), spelled with older public API on older
- *   Pythons, each inside its own PY_VERSION_HEX block;
+ * - compatibility shims: the strong-reference APIs that CPython 3.13 made
+ *   public (PyDict_GetItemRef, PyWeakref_GetRef), spelled with older public
+ *   API on older Pythons, each inside its own PY_VERSION_HEX block;
  * - the real bounds of the running thread's C stack, so that the compiled
  *   recursion hands a deep subtree to the pure-Python reference (whose
  *   Python-to-Python calls use no C stack from CPython 3.11) long before the
@@ -73,121 +72,6 @@ clone_weakref_get_ref(PyObject *ref, PyObject **result)
     Py_INCREF(obj);
     *result = obj;
     return 1;
-#endif
-}
-
-#if PY_VERSION_HEX < 0x030D0000
-/* The attribute ``name`` of a type, found along its MRO without invoking
-   descriptors, as generic attribute access finds it (uncached). */
-static int
-clone_type_lookup(PyTypeObject *type, PyObject *name, PyObject **result)
-{
-    PyObject *mro = type->tp_mro;
-    Py_ssize_t i, n;
-    int found = 0;
-    *result = NULL;
-    if (mro == NULL) {
-        return 0;
-    }
-    Py_INCREF(mro);
-    n = PyTuple_GET_SIZE(mro);
-    for (i = 0; i < n && found == 0; i++) {
-        PyObject *base = PyTuple_GET_ITEM(mro, i);
-        PyObject *dict;
-#if PY_VERSION_HEX >= 0x030C0000
-        dict = PyType_GetDict((PyTypeObject *)base);
-#else
-        dict = ((PyTypeObject *)base)->tp_dict;
-        Py_XINCREF(dict);
-#endif
-        if (dict == NULL) {
-            continue;
-        }
-        found = clone_dict_get_ref(dict, name, result);
-        Py_DECREF(dict);
-    }
-    Py_DECREF(mro);
-    return found;
-}
-
-/* object.__getattribute__(obj, name) that reports a miss without raising:
-   the steps of CPython's generic attribute access, in its order. */
-static int
-clone_generic_lookup(PyObject *obj, PyObject *name, PyObject **result)
-{
-    PyTypeObject *type = Py_TYPE(obj);
-    PyObject *descr = NULL;
-    descrgetfunc get = NULL;
-    *result = NULL;
-    if (clone_type_lookup(type, name, &descr) < 0) {
-        return -1;
-    }
-    if (descr != NULL) {
-        get = Py_TYPE(descr)->tp_descr_get;
-        if (get != NULL && Py_TYPE(descr)->tp_descr_set != NULL) {
-            *result = get(descr, obj, (PyObject *)type);
-            Py_DECREF(descr);
-            goto got;
-        }
-    }
-    if (type->tp_dictoffset != 0) {
-        PyObject *dict = PyObject_GenericGetDict(obj, NULL);
-        int status;
-        if (dict == NULL) {
-            Py_XDECREF(descr);
-            return -1;
-        }
-        status = clone_dict_get_ref(dict, name, result);
-        Py_DECREF(dict);
-        if (status != 0) {
-            Py_XDECREF(descr);
-            return status;
-        }
-    }
-    if (descr == NULL) {
-        return 0;
-    }
-    if (get != NULL) {
-        *result = get(descr, obj, (PyObject *)type);
-        Py_DECREF(descr);
-        goto got;
-    }
-    *result = descr;
-    return 1;
-got:
-    if (*result != NULL) {
-        return 1;
-    }
-    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-        PyErr_Clear();
-        return 0;
-    }
-    return -1;
-}
-#endif
-
-/* hasattr() and getattr() in one: 1 with a new reference in *result, 0 when
-   hasattr() would be False (no exception left set), -1 when hasattr() would
-   raise. A miss on an object with generic attribute access costs no
-   exception. */
-static inline int
-clone_optional_attr(PyObject *obj, PyObject *name, PyObject **result)
-{
-#if PY_VERSION_HEX >= 0x030D0000
-    return PyObject_GetOptionalAttr(obj, name, result);
-#else
-    if (Py_TYPE(obj)->tp_getattro == PyObject_GenericGetAttr) {
-        return clone_generic_lookup(obj, name, result);
-    }
-    *result = PyObject_GetAttr(obj, name);
-    if (*result != NULL) {
-        return 1;
-    }
-    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-        PyErr_Clear();
-        return 0;
-    }
-    return -1;
 #endif
 }
 
