@@ -38,7 +38,7 @@ $(VENV)/.installed-bench: pyproject.toml setup.py $(VENV)/.build-deps
 	touch $@
 
 # The `clients` group (imbalanced-learn, LightGBM, XGBoost, skorch, a CPU
-# torch) for tests/test_clients.py, installed beside the project without
+# torch) for tests/clone/test_clients.py, installed beside the project without
 # reinstalling it (so the extension is not compiled again), scikit-learn held
 # at its version.
 $(VENV)/.installed-clients: pyproject.toml | $(VENV)/.installed-test
@@ -49,7 +49,7 @@ build: $(VENV)/.build-deps
 	$(PY) setup.py --quiet build_ext --inplace
 
 # SKLEARN_SLEP017_REQUIRE_CLIENTS=1: a client that does not import fails
-# tests/test_clients.py instead of skipping it.
+# tests/clone/test_clients.py instead of skipping it.
 test: $(VENV)/.installed-test $(VENV)/.installed-clients build
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"
 	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)

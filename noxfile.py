@@ -423,7 +423,7 @@ def tests(session):
     ]
     # The ``pytest`` script, not ``python -m pytest``, run from a copy of the
     # checkout whose package is the wheel's (_staged_checkout). The
-    # ``clients`` group is not installed: tests/test_clients.py skips, each
+    # ``clients`` group is not installed: tests/clone/test_clients.py skips, each
     # test with its reason (-ra).
     common = ["-p", "no:cacheprovider"]
     session.chdir(_staged_checkout(session, wheel))

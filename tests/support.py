@@ -1,19 +1,38 @@
 """Helpers shared by the test modules: ``from support import ...``.
 
 The fixtures live in ``conftest.py``; what a test module imports by name
-(implementation names, release gates, estimator lists) lives here, so that no
-test imports ``conftest``. ``tests/`` is on ``sys.path`` as pytest puts it
-there for ``conftest.py`` (rootdir-based ``prepend`` import mode).
+(the checkout's root, implementation names, release gates, estimator lists,
+the differential tests' ``structure`` and ``identities``) lives here, so
+that no test imports ``conftest`` or another test module. ``tests/`` is on
+``sys.path`` as pytest puts it there for ``conftest.py`` (rootdir-based
+``prepend`` import mode), whichever folder the test module is in.
+
+The test modules live in folders that mirror the package: ``clone/`` (the
+reference and compiled clone, their diagnostics), ``switch/`` (enable /
+disable, the start-up hook, worker processes, upstream's own suites under
+``enable()``), ``checks/``, ``bench/`` (the bench CLI and asv suite),
+``maint_tools/`` (the checkout's maintainer tools); ``test_base.py``,
+``test_frozen.py`` beside ``base.py`` and ``frozen.py``; and the project's
+own ``test_docs.py``, ``test_examples.py``, ``test_packaging.py``. The
+folders have no ``__init__.py``: test module names are unique across them.
 """
 
+import collections
 import importlib
 import os
+import re
 import warnings
+from pathlib import Path
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 import sklearn
 
 from sklearn_slep017 import _clone_py, _compat
+
+# The checkout (or, in the nox sessions, the staged copy of it).
+ROOT = Path(__file__).resolve().parent.parent
 
 IMPLEMENTATION_NAMES = (
     ["python"] if os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS") else ["python", "cython"]
@@ -79,3 +98,113 @@ def load_implementation(name):
     if name == "python":
         return _clone_py
     return importlib.import_module("sklearn_slep017._clone_c")
+
+
+# ---------------------------------------------------------------------------
+# Comparable descriptions of objects (the differential tests' yardstick).
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_PROBED = ("_sklearn_output_config", "_skl_callbacks", "_metadata_request")
+
+
+def _is_estimator(obj):
+    return hasattr(obj, "get_params") and not isinstance(obj, type)
+
+
+def _metadata_description(request):
+    serialize = getattr(request, "_serialize", None)
+    if serialize is not None:
+        return ("request", type(request), repr(serialize()))
+    return ("request", type(request), _ADDRESS.sub("", repr(request)))
+
+
+def structure(obj):
+    """Recursively map ``obj`` to a description that ``==`` can compare.
+
+    Estimators by type and the structure of ``get_params(deep=False)`` (plus
+    the non-parameter configuration clone carries), arrays by dtype, shape and
+    values, sparse matrices likewise, containers by type and elements, floats
+    by ``repr`` (so that nan equals nan), anything else by type and ``repr``
+    (memory addresses removed).
+    """
+    if isinstance(obj, type):
+        return ("class", obj)
+    if isinstance(obj, float):
+        return (type(obj), repr(obj))
+    if isinstance(obj, np.ndarray):
+        if obj.dtype == object:
+            values = structure(obj.tolist())
+        else:
+            values = obj.tobytes()
+        return ("ndarray", obj.dtype.str, obj.shape, values)
+    if sp.issparse(obj):
+        return ("sparse", type(obj), obj.format, obj.dtype.str, obj.shape,
+                obj.toarray().tobytes())
+    if _is_estimator(obj):
+        params = obj.get_params(deep=False)
+        extra = []
+        own = getattr(obj, "__dict__", {})
+        for name in _PROBED:
+            if name in own:
+                value = own[name]
+                if name == "_metadata_request":
+                    extra.append((name, _metadata_description(value)))
+                else:
+                    extra.append((name, structure(value)))
+        return (
+            "estimator",
+            type(obj),
+            tuple((name, structure(value)) for name, value in params.items()),
+            tuple(extra),
+        )
+    if type(obj) is dict or isinstance(obj, collections.OrderedDict):
+        return (type(obj), tuple((structure(k), structure(v)) for k, v in obj.items()))
+    if isinstance(obj, (list, tuple)):
+        return (type(obj), tuple(structure(e) for e in obj))
+    if isinstance(obj, (set, frozenset)):
+        return (type(obj), tuple(sorted((structure(e) for e in obj), key=repr)))
+    if type(obj).__module__.startswith("test_") and hasattr(obj, "__dict__"):
+        # The tests' own plain objects: by attributes, since their repr may
+        # show sets whose order depends on memory addresses.
+        return (type(obj), structure(vars(obj)))
+    try:
+        text = repr(obj)
+    except Exception as exc:  # e.g. a BaseEstimator that hides get_params
+        text = "<repr raised %s>" % type(exc).__name__
+    return (type(obj), _ADDRESS.sub("", text))
+
+
+def identities(original, cloned):
+    """For every node of ``cloned``, whether it *is* the original's node.
+
+    The two trees are walked in parallel (estimator parameters, container
+    elements); the result lists one boolean per node, in walk order.
+    """
+    facts = [cloned is original]
+    if _is_estimator(original) and _is_estimator(cloned):
+        a = original.get_params(deep=False)
+        b = cloned.get_params(deep=False)
+        for name in a:
+            if name in b:
+                facts.extend(identities(a[name], b[name]))
+        own_a = getattr(original, "__dict__", {})
+        own_b = getattr(cloned, "__dict__", {})
+        for name in _PROBED:
+            if name in own_a and name in own_b:
+                facts.append((name, own_b[name] is own_a[name]))
+                if name == "_metadata_request":
+                    facts.append(
+                        (
+                            "owner",
+                            getattr(own_b[name], "owner", None)
+                            is getattr(own_a[name], "owner", None),
+                        )
+                    )
+    elif type(original) is dict and type(cloned) is dict:
+        for key in original:
+            if key in cloned:
+                facts.extend(identities(original[key], cloned[key]))
+    elif type(original) in (list, tuple) and type(cloned) is type(original):
+        for a, b in zip(original, cloned):
+            facts.extend(identities(a, b))
+    return facts

@@ -1,7 +1,7 @@
 """pytest plugin: run a test session with ``sklearn_slep017.enable()`` in force.
 
 Loaded with ``-p sklearn_slep017_enable_plugin`` (this directory on
-``PYTHONPATH``) by ``tests/test_upstream_suites.py``, which runs
+``PYTHONPATH``) by ``tests/switch/test_upstream_suites.py``, which runs
 scikit-learn's own test modules in a subprocess. The implementation comes from
 ``SKLEARN_SLEP017_IMPL`` ("python" or "cython").
 

@@ -31,9 +31,9 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from support import ROOT
 import sklearn
 
 from sklearn_slep017 import _compat
@@ -46,7 +46,6 @@ pytestmark = pytest.mark.skipif(
     "in scikit-learn 1.3; %s is installed" % sklearn.__version__,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = r'''
 import faulthandler

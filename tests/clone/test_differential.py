@@ -13,12 +13,11 @@ import functools
 import threading
 import weakref
 import math
-import re
 import warnings
 
 import numpy as np
 import pytest
-from support import default_constructible_estimators, since
+from support import default_constructible_estimators, identities, since, structure
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator
@@ -41,116 +40,6 @@ UPSTREAM_CLONE_PARAMETRIZED = _compat.UPSTREAM_CLONE_PARAMETRIZED or UPSTREAM_CL
 SET_OUTPUT = (1, 2)
 PROTOCOL = (1, 3)  # __sklearn_clone__ and metadata routing
 from sklearn_slep017._workloads import deep_chain, nested_pipeline
-
-# ---------------------------------------------------------------------------
-# Comparable descriptions of objects.
-
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-_PROBED = ("_sklearn_output_config", "_skl_callbacks", "_metadata_request")
-
-
-def _is_estimator(obj):
-    return hasattr(obj, "get_params") and not isinstance(obj, type)
-
-
-def _metadata_description(request):
-    serialize = getattr(request, "_serialize", None)
-    if serialize is not None:
-        return ("request", type(request), repr(serialize()))
-    return ("request", type(request), _ADDRESS.sub("", repr(request)))
-
-
-def structure(obj):
-    """Recursively map ``obj`` to a description that ``==`` can compare.
-
-    Estimators by type and the structure of ``get_params(deep=False)`` (plus
-    the non-parameter configuration clone carries), arrays by dtype, shape and
-    values, sparse matrices likewise, containers by type and elements, floats
-    by ``repr`` (so that nan equals nan), anything else by type and ``repr``
-    (memory addresses removed).
-    """
-    if isinstance(obj, type):
-        return ("class", obj)
-    if isinstance(obj, float):
-        return (type(obj), repr(obj))
-    if isinstance(obj, np.ndarray):
-        if obj.dtype == object:
-            values = structure(obj.tolist())
-        else:
-            values = obj.tobytes()
-        return ("ndarray", obj.dtype.str, obj.shape, values)
-    if sp.issparse(obj):
-        return ("sparse", type(obj), obj.format, obj.dtype.str, obj.shape,
-                obj.toarray().tobytes())
-    if _is_estimator(obj):
-        params = obj.get_params(deep=False)
-        extra = []
-        own = getattr(obj, "__dict__", {})
-        for name in _PROBED:
-            if name in own:
-                value = own[name]
-                if name == "_metadata_request":
-                    extra.append((name, _metadata_description(value)))
-                else:
-                    extra.append((name, structure(value)))
-        return (
-            "estimator",
-            type(obj),
-            tuple((name, structure(value)) for name, value in params.items()),
-            tuple(extra),
-        )
-    if type(obj) is dict or isinstance(obj, collections.OrderedDict):
-        return (type(obj), tuple((structure(k), structure(v)) for k, v in obj.items()))
-    if isinstance(obj, (list, tuple)):
-        return (type(obj), tuple(structure(e) for e in obj))
-    if isinstance(obj, (set, frozenset)):
-        return (type(obj), tuple(sorted((structure(e) for e in obj), key=repr)))
-    if type(obj).__module__.startswith("test_") and hasattr(obj, "__dict__"):
-        # The tests' own plain objects: by attributes, since their repr may
-        # show sets whose order depends on memory addresses.
-        return (type(obj), structure(vars(obj)))
-    try:
-        text = repr(obj)
-    except Exception as exc:  # e.g. a BaseEstimator that hides get_params
-        text = "<repr raised %s>" % type(exc).__name__
-    return (type(obj), _ADDRESS.sub("", text))
-
-
-def identities(original, cloned):
-    """For every node of ``cloned``, whether it *is* the original's node.
-
-    The two trees are walked in parallel (estimator parameters, container
-    elements); the result lists one boolean per node, in walk order.
-    """
-    facts = [cloned is original]
-    if _is_estimator(original) and _is_estimator(cloned):
-        a = original.get_params(deep=False)
-        b = cloned.get_params(deep=False)
-        for name in a:
-            if name in b:
-                facts.extend(identities(a[name], b[name]))
-        own_a = getattr(original, "__dict__", {})
-        own_b = getattr(cloned, "__dict__", {})
-        for name in _PROBED:
-            if name in own_a and name in own_b:
-                facts.append((name, own_b[name] is own_a[name]))
-                if name == "_metadata_request":
-                    facts.append(
-                        (
-                            "owner",
-                            getattr(own_b[name], "owner", None)
-                            is getattr(own_a[name], "owner", None),
-                        )
-                    )
-    elif type(original) is dict and type(cloned) is dict:
-        for key in original:
-            if key in cloned:
-                facts.extend(identities(original[key], cloned[key]))
-    elif type(original) in (list, tuple) and type(cloned) is type(original):
-        for a, b in zip(original, cloned):
-            facts.extend(identities(a, b))
-    return facts
-
 
 def assert_same_clone(impl, obj, safe=True):
     expected = UPSTREAM_CLONE(obj, safe=safe)

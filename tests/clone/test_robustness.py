@@ -13,18 +13,15 @@ import sys
 import textwrap
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from sklearn.base import BaseEstimator
-from test_differential import structure
 
-from support import UPSTREAM_DELEGATES
+from support import ROOT, UPSTREAM_DELEGATES, structure
 from sklearn_slep017 import _compat
 from sklearn_slep017._compat import UPSTREAM_CLONE
 from sklearn_slep017._workloads import nested_pipeline
 
-ROOT = Path(__file__).resolve().parent.parent
 DEPTH = 100_000
 
 

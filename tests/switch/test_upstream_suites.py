@@ -34,10 +34,11 @@ from pathlib import Path
 
 import pytest
 import sklearn
+from support import ROOT
 
 from sklearn_slep017 import _compat
 
-PLUGIN_DIR = Path(__file__).parent / "upstream_plugin"
+PLUGIN_DIR = ROOT / "tests" / "upstream_plugin"
 PLUGIN = "sklearn_slep017_enable_plugin"
 INI = PLUGIN_DIR / "pytest_upstream.ini"
 SITE_DIR = Path(sklearn.__file__).resolve().parent.parent

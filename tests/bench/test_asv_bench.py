@@ -12,15 +12,15 @@ import json
 import os
 import re
 import sys
-from pathlib import Path
 
 import pytest
+from support import ROOT
 
 import sklearn_slep017
 
 os.environ["SKLEARN_SLEP017_ASV_QUICK"] = "1"
 
-ASV_DIR = Path(__file__).resolve().parent.parent / "asv_bench"
+ASV_DIR = ROOT / "asv_bench"
 MODULES = ["bench_clone", "bench_ratio", "bench_search"]
 PREFIXES = ("time_", "peakmem_", "track_")
 

@@ -27,11 +27,11 @@ import pytest
 import sklearn_slep017
 from sklearn_slep017 import _autoenable, _clone_py, _switch
 
-from support import IMPLEMENTATION_NAMES, load_implementation
+from support import IMPLEMENTATION_NAMES, ROOT, load_implementation
 
 ENV_VAR = _autoenable.ENV_VAR
 PTH_NAME = "sklearn_slep017_enable.pth"
-REPO_PTH = Path(__file__).resolve().parent.parent / PTH_NAME
+REPO_PTH = ROOT / PTH_NAME
 TIMEOUT = 300  # a loaded two-core machine starts clusters slowly
 
 

@@ -28,11 +28,10 @@ rewrite of issue 15 (``git show``), which it must refuse.
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "sklearn_slep017"
 
 # The last commit of the compiled clone before issue 15's rewrite.

@@ -2,15 +2,13 @@
 
 import ast
 import json
-from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from maint_tools import compat_report as _compat_report
 from maint_tools.compat_report import POLICIES, check_policies, probe_behaviours
 from sklearn_slep017 import _compat, _version_range
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")

@@ -26,13 +26,12 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
-from support import since
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
-from test_differential import identities, structure
+from support import identities, since, structure
 
 import sklearn_slep017
 from sklearn_slep017 import _compat

@@ -10,7 +10,7 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.base import BaseEstimator
-from test_differential import identities, structure
+from support import identities, structure
 
 from sklearn_slep017._compat import UPSTREAM_CLONE
 

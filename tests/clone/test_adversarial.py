@@ -55,6 +55,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from support import ROOT
 import sklearn
 
 from sklearn_slep017 import _compat
@@ -68,7 +69,6 @@ upstream_protocol = pytest.mark.skipif(
     "scikit-learn 1.3; %s is installed" % sklearn.__version__,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 
 # Seconds one scenario may run before its watchdog kills the child, and the
 # hard limit for a whole child (a backstop: the watchdog normally fires).
