@@ -105,7 +105,7 @@ import warnings
 
 import numpy as np
 
-from . import _clone_py
+from .. import _clone_py
 
 __all__ = [
     "CHECKS",
@@ -410,7 +410,7 @@ class CheckResult:
 
 def _default_clone(clone):
     if clone is None:
-        from . import clone as live_clone
+        from .. import clone as live_clone
 
         return live_clone
     return clone
@@ -1102,7 +1102,7 @@ def _constructor_set_attributes(fresh):
 
 
 def _default_clone_funcs():
-    from . import _compat
+    from .. import _compat
 
     funcs = set()
     for func in _compat.DEFAULT_SKLEARN_CLONE_FUNCS:
