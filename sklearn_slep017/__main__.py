@@ -20,7 +20,7 @@ SUBCOMMANDS = {
         "constructor-only floor",
     ),
     "check": (
-        "sklearn_slep017._check_cli",
+        "sklearn_slep017.checks._cli",
         "check estimators against the clone contract (module:Object specs)",
     ),
 }

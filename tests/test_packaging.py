@@ -83,7 +83,7 @@ def test_sources_carry_the_spdx_header():
         path
         for folder in ("sklearn_slep017", "maint_tools")
         for pattern in ("*.py", "*.pyx", "*.h")
-        for path in sorted((ROOT / folder).glob(pattern))
+        for path in sorted((ROOT / folder).rglob(pattern))
     ]
     missing = [
         str(path.relative_to(ROOT))

@@ -77,7 +77,7 @@ def load_estimator(spec):
 
     Examples
     --------
-    >>> from sklearn_slep017._check_cli import load_estimator
+    >>> from sklearn_slep017.checks._cli import load_estimator
     >>> load_estimator("sklearn.linear_model:Ridge")
     Ridge()
     """
@@ -139,7 +139,7 @@ def run(args):
         broken promises included), 1 if one is broken, 2 if a spec could not
         be loaded.
     """
-    from . import _clone, checks
+    from .. import _clone, checks
 
     out = sys.stdout
     try:
