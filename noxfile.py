@@ -271,7 +271,7 @@ def _compat_session(session, release):
         "python", "-I", "-c",
         "import sklearn, sklearn_slep017 as s; "
         "assert sklearn.__version__ == %r, sklearn.__version__; "
-        "assert s.implementation() == 'cython', s.implementation(); "
+        "assert s.implementation() == 'compiled', s.implementation(); "
         "print('scikit-learn', sklearn.__version__, '| sklearn_slep017', "
         "s.__version__, s.implementation())" % release,
     )
@@ -404,7 +404,7 @@ def tests(session):
         "import sys, sklearn, sklearn_slep017 as s; "
         "assert '%%d.%%d' %% sys.version_info[:2] == %r, sys.version; "
         "assert sklearn.__version__ == %r, sklearn.__version__; "
-        "assert s.implementation() == 'cython', s.implementation(); "
+        "assert s.implementation() == 'compiled', s.implementation(); "
         "assert 'site-packages' in s.__file__, s.__file__; "
         "print('Python', sys.version.split()[0], '| scikit-learn', sklearn.__version__, "
         "'| sklearn_slep017', s.__version__, s.implementation(), 'from', s.__file__)"

@@ -19,7 +19,7 @@ Values (case and surrounding blanks ignored):
 - unset, ``""``, ``"0"``, ``"false"``, ``"no"``, ``"off"``: nothing;
 - ``"1"``, ``"true"``, ``"yes"``, ``"on"``: ``enable()`` with the live
   implementation (:func:`sklearn_slep017.implementation`);
-- ``"compiled"`` or ``"reference"`` (or their first spelling, ``"cython"``
+- ``"compiled"`` or ``"reference"`` (or their earlier spelling, ``"cython"``
   or ``"python"``): ``enable()`` with that implementation;
 - anything else: a ``RuntimeWarning`` at start-up, nothing enabled.
 
@@ -35,12 +35,14 @@ import sys
 ENV_VAR = "SKLEARN_SLEP017_ENABLE"
 _OFF = frozenset(["", "0", "false", "no", "off"])
 _ON = frozenset(["1", "true", "yes", "on"])
-# Each accepted name -> the implementation's name for enable() and status().
+# Each accepted name -> the implementation's name for enable() and status()
+# (the one vocabulary of sklearn_slep017._clone; not imported from there, as
+# start-up must not import the package).
 _IMPLEMENTATIONS = {
-    "cython": "cython",
-    "python": "python",
-    "compiled": "cython",
-    "reference": "python",
+    "compiled": "compiled",
+    "reference": "reference",
+    "cython": "compiled",
+    "python": "reference",
 }
 
 # The name the .pth loads this file under (outside the package, whose
@@ -69,7 +71,7 @@ def parse(value):
     -------
     wanted : bool
         Whether the value asks for ``enable()``.
-    implementation : {"cython", "python"} or None
+    implementation : {"compiled", "reference"} or None
         The implementation it names, None for the live one.
 
     Raises
@@ -81,9 +83,9 @@ def parse(value):
     --------
     >>> from sklearn_slep017._autoenable import parse
     >>> parse("1"), parse(" Python "), parse(None), parse("off")
-    ((True, None), (True, 'python'), (False, None), (False, None))
-    >>> parse("Compiled")
-    (True, 'cython')
+    ((True, None), (True, 'reference'), (False, None), (False, None))
+    >>> parse("Cython")
+    (True, 'compiled')
     """
     if value is None:
         return False, None

@@ -7,9 +7,9 @@ Implementations timed on the same estimator trees:
     ``sklearn.base.clone`` as installed, untouched (the run refuses to start
     while :func:`sklearn_slep017.enable` is in force).
 ``reference``
-    ``_clone_py.clone`` under ``sklearn_slep017.enabled("python")``, so that
+    ``_clone_py.clone`` under ``sklearn_slep017.enabled("reference")``, so that
     ``BaseEstimator._get_param_names`` (called by ``get_params``) is the
-    cached one: what a user of ``enable("python")`` gets.
+    cached one: what a user of ``enable("reference")`` gets.
 ``reference-standalone``
     ``_clone_py.clone`` with nothing enabled: ``get_params`` still pays
     upstream's ``inspect.signature`` on every node.
@@ -71,7 +71,7 @@ __all__ = [
 IMPLEMENTATIONS = {
     "upstream": "sklearn.base.clone as installed, untouched",
     "reference": (
-        "sklearn_slep017._clone_py.clone under sklearn_slep017.enabled('python'), "
+        "sklearn_slep017._clone_py.clone under sklearn_slep017.enabled('reference'), "
         "so BaseEstimator._get_param_names is the cached one"
     ),
     "reference-standalone": (
@@ -247,7 +247,7 @@ def _implementations():
     c_clone = _clone_c.clone
     return [
         _Implementation("upstream", lambda obj: lambda: upstream(obj)),
-        _Implementation("reference", lambda obj: lambda: py_clone(obj), enable="python"),
+        _Implementation("reference", lambda obj: lambda: py_clone(obj), enable="reference"),
         _Implementation("reference-standalone", lambda obj: lambda: py_clone(obj)),
         _Implementation("compiled", lambda obj: lambda: c_clone(obj)),
         _Implementation("floor", _make_floor),
@@ -421,7 +421,7 @@ def run_benchmark(
             gc.collect()
             gc_cost = time.perf_counter() - start
             start = time.perf_counter()
-            with sklearn_slep017.enabled("python"):
+            with sklearn_slep017.enabled("reference"):
                 pass
             toggle_cost = time.perf_counter() - start
             round_time = sum(estimates.values()) + len(live) * gc_cost + toggle_cost

@@ -33,14 +33,18 @@ else:
         )
         _impl = _clone_py
 
-IMPLEMENTATIONS = {"python": _clone_py}
+# One vocabulary for the two implementations, in everything the package
+# prints or returns (implementation(), the CLI, the bench tables, asv, the
+# docs): "reference" (the pure-Python specification, _clone_py) and
+# "compiled" (the Cython extension, _clone_c). The first spellings, "python"
+# and "cython", stay accepted wherever a name is typed (enable(), the
+# environment variable, the CLI, EnablePlugin), never returned.
+IMPLEMENTATIONS = {"reference": _clone_py}
 if _impl is not _clone_py:
-    IMPLEMENTATIONS["cython"] = _impl
+    IMPLEMENTATIONS["compiled"] = _impl
 
-# The docs, the bench tables and asv call the two implementations "reference"
-# and "compiled"; the API's first spelling, "python" and "cython", is what
-# implementation() returns. Both are accepted wherever a name is typed.
-ALIASES = {"reference": "python", "compiled": "cython"}
+# Old spelling -> name.
+ALIASES = {"python": "reference", "cython": "compiled"}
 
 clone = _impl.clone
 clone_parametrized = _impl.clone_parametrized
@@ -56,26 +60,61 @@ def implementation():
 
     Returns
     -------
-    name : {"cython", "python"}
-        ``"cython"`` when the compiled implementation is in use, ``"python"``
-        when the pure-Python reference is (chosen with
+    name : {"compiled", "reference"}
+        ``"compiled"`` when the compiled implementation is in use,
+        ``"reference"`` when the pure-Python reference is (chosen with
         ``SKLEARN_SLEP017_NO_EXTENSIONS=1`` or because the compiled module
-        could not be imported). Where a name is typed, ``"compiled"`` and
-        ``"reference"`` are accepted too.
+        could not be imported). Where a name is typed, the earlier spellings
+        ``"cython"`` and ``"python"`` are accepted too; they are never
+        returned.
 
     Examples
     --------
     >>> import sklearn_slep017
-    >>> sklearn_slep017.implementation() in ("cython", "python")
+    >>> sklearn_slep017.implementation() in ("compiled", "reference")
     True
     """
-    return "python" if _impl is _clone_py else "cython"
+    return "reference" if _impl is _clone_py else "compiled"
+
+
+def canonical_name(name):
+    """The name of the implementation ``name`` spells, in the one vocabulary.
+
+    Parameters
+    ----------
+    name : str
+        ``"compiled"`` or ``"reference"``, or an earlier spelling,
+        ``"cython"`` or ``"python"``.
+
+    Returns
+    -------
+    name : {"compiled", "reference"}
+        The name that :func:`implementation` and every output use.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is none of those.
+
+    Examples
+    --------
+    >>> from sklearn_slep017._clone import canonical_name
+    >>> canonical_name("cython"), canonical_name("reference")
+    ('compiled', 'reference')
+    """
+    name = ALIASES.get(name, name)
+    if name not in ("compiled", "reference"):
+        raise ValueError(
+            "Unknown clone implementation %r; use compiled or reference "
+            "(also spelt cython or python)" % (name,)
+        )
+    return name
 
 
 def get_implementation(name=None):
     """Return the module implementing clone under ``name`` (default: the live one).
 
-    ``name`` is ``"compiled"`` or ``"reference"``, or their first spelling,
+    ``name`` is ``"compiled"`` or ``"reference"``, or an earlier spelling,
     ``"cython"`` or ``"python"``.
     """
     if name is None:
@@ -83,13 +122,13 @@ def get_implementation(name=None):
     try:
         return IMPLEMENTATIONS[ALIASES.get(name, name)]
     except (KeyError, TypeError):
-        available = {v: k for k, v in ALIASES.items()}
+        old_spelling = {v: k for k, v in ALIASES.items()}
         raise ValueError(
             "Unknown or unavailable clone implementation %r; available: %s"
             % (
                 name,
                 ", ".join(
-                    "%s (or %s)" % (available[n], n) for n in sorted(IMPLEMENTATIONS)
+                    "%s (or %s)" % (n, old_spelling[n]) for n in sorted(IMPLEMENTATIONS)
                 ),
             )
         ) from None

@@ -77,8 +77,8 @@ class EnablePlugin(WorkerPlugin):
     Examples
     --------
     >>> from sklearn_slep017.dask import EnablePlugin
-    >>> EnablePlugin("python")
-    EnablePlugin(implementation='python')
+    >>> EnablePlugin("reference")
+    EnablePlugin(implementation='reference')
     """
 
     name = "sklearn-slep017-enable"

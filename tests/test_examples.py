@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from sklearn_slep017 import _compat
+from sklearn_slep017._clone import canonical_name
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -65,7 +66,7 @@ def test_example_shape(name):
 
 def test_plot_frozen_prefit_members(impl_name):
     out = run_example("plot_frozen_prefit_members.py", impl_name)
-    assert f"clone: {impl_name}" in out
+    assert f"clone: {canonical_name(impl_name)}" in out
     for meta in ("StackingClassifier", "VotingClassifier", "CalibratedClassifierCV"):
         # control: unwrapped, the prefit member is replaced by a refitted copy
         assert re.search(

@@ -1,7 +1,7 @@
 """Clone speed and memory: every implementation on every workload.
 
 ``implementation`` is one of ``upstream`` (``sklearn.base.clone`` as
-installed), ``reference`` (``_clone_py.clone`` under ``enable("python")``),
+installed), ``reference`` (``_clone_py.clone`` under ``enable("reference")``),
 ``compiled`` (``_clone_c.clone``) and ``floor`` (the constructors alone); see
 ``common.py``. Each ``setup`` builds the seeded workload and calls the
 implementation once, untimed, to warm its caches.

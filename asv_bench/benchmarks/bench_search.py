@@ -2,7 +2,7 @@
 share of the wall time is largest.
 
 ``mode`` is ``upstream`` (scikit-learn untouched) or ``compiled``
-(``sklearn_slep017.enable("cython")`` in ``setup``, ``disable()`` in
+(``sklearn_slep017.enable("compiled")`` in ``setup``, ``disable()`` in
 ``teardown``: every ``clone`` scikit-learn makes is the compiled one).
 ``search`` is ``GridSearchCV`` (a grid over a three-step pipeline, 3-fold) or
 ``cross_validate`` (the same pipeline over many shuffle splits). The data are
@@ -62,7 +62,7 @@ def make_search(search):
 
 def set_mode(mode):
     if mode == "compiled":
-        sklearn_slep017.enable("cython")
+        sklearn_slep017.enable("compiled")
     elif mode == "upstream":
         if sklearn_slep017.is_enabled():
             raise RuntimeError("sklearn_slep017 is enabled: not upstream")

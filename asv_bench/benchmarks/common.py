@@ -12,7 +12,7 @@ Implementations (the parameter ``implementation`` of the clone benchmarks):
     ``sklearn.base.clone`` as installed, untouched.
 ``reference``
     ``sklearn_slep017._clone_py.clone`` under
-    ``sklearn_slep017.enable("python")`` (the cached ``_get_param_names``),
+    ``sklearn_slep017.enable("reference")`` (the cached ``_get_param_names``),
     enabled in ``setup`` and disabled in ``teardown``.
 ``compiled``
     ``sklearn_slep017._clone_c.clone``.
@@ -173,13 +173,13 @@ def reference_clone():
 def clone_callable(implementation, obj):
     """A zero-argument callable that clones ``obj`` with ``implementation``.
 
-    ``reference`` enables ``sklearn_slep017.enable("python")`` here: call
+    ``reference`` enables ``sklearn_slep017.enable("reference")`` here: call
     :func:`reset` (``sklearn_slep017.disable()``) in ``teardown``.
     """
     if implementation == "upstream":
         clone = upstream_clone()
     elif implementation == "reference":
-        sklearn_slep017.enable("python")
+        sklearn_slep017.enable("reference")
         clone = reference_clone()
     elif implementation == "compiled":
         clone = compiled_clone()

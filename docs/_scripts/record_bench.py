@@ -22,6 +22,10 @@ from pathlib import Path
 
 FILES = ("results.md", "results.json", "clone_time.png")
 
+# Runs recorded before the one vocabulary named the live implementation by
+# its earlier spelling.
+EARLIER_SPELLING = {"cython": "compiled", "python": "reference"}
+
 
 def git_commit(root):
     """Return ``<short hash>`` of HEAD, with ``+ uncommitted changes`` if dirty."""
@@ -57,7 +61,8 @@ def header(machine, commit):
         ("numpy", machine.get("numpy", "unknown")),
         ("sklearn_slep017", "%s, live implementation %s" % (
             machine.get("sklearn_slep017", "unknown"),
-            machine.get("live_implementation", "unknown"))),
+            EARLIER_SPELLING.get(machine.get("live_implementation"),
+                                 machine.get("live_implementation", "unknown")))),
         ("git commit", commit),
     ]
     lines = ["| recorded run | |", "|---|---|"]

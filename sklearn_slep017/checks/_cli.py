@@ -41,7 +41,7 @@ def add_arguments(parser):
         "mypackage.models:MyWrapper",
     )
     parser.add_argument(
-        "--implementation", choices=("reference", "compiled", "python", "cython"),
+        "--implementation", choices=("compiled", "reference", "cython", "python"),
         default=None,
         help="clone implementation to check with (default: the live one)",
     )
@@ -147,7 +147,7 @@ def run(args):
     except ValueError as exc:
         print("error: %s" % exc, file=sys.stderr)
         return 2
-    name = args.implementation or _clone.implementation()
+    name = _clone.canonical_name(args.implementation or _clone.implementation())
     print("clone contract (implementation: %s)" % name, file=out)
     spec_errors = 0
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}

@@ -7,6 +7,8 @@ import textwrap
 
 import pytest
 
+from sklearn_slep017._clone import canonical_name
+
 MODULE = textwrap.dedent(
     '''
     import threading
@@ -126,7 +128,7 @@ def test_sound_estimators_exit_0(run_check, impl_name):
         "sklearn.linear_model:LogisticRegression", extra=("--fit",),
     )
     assert status == 0, out
-    assert "implementation: %s" % impl_name in out
+    assert "implementation: %s" % canonical_name(impl_name) in out
     assert out.count("  PASS  ") == 4 * 8
     assert "FAIL" not in out
     assert "summary: 4 estimators checked, 0 broken; 32 passed, 0 failed, 0 skipped" in out

@@ -627,19 +627,19 @@ def test_enabled_context_manager_exception_restores(impl_name):
 
 
 def test_implementation_name():
-    expected = "python" if os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS") else "cython"
+    expected = "reference" if os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS") else "compiled"
     assert sklearn_slep017.implementation() == expected
 
 
 @pytest.mark.parametrize(
     "env, expected",
-    [({"SKLEARN_SLEP017_NO_EXTENSIONS": "1"}, "python"), ({}, "cython")],
+    [({"SKLEARN_SLEP017_NO_EXTENSIONS": "1"}, "reference"), ({}, "compiled")],
     ids=["no-extensions", "default"],
 )
 def test_implementation_name_in_subprocess(env, expected):
     code = """
     import warnings
-    warnings.simplefilter("error", RuntimeWarning)  # a silent fallback to "python" would warn
+    warnings.simplefilter("error", RuntimeWarning)  # a silent fallback to the reference would warn
     import sklearn.base, sklearn_slep017
     from sklearn_slep017 import _clone_py
     name = sklearn_slep017.implementation()
@@ -649,7 +649,7 @@ def test_implementation_name_in_subprocess(env, expected):
     print("IMPLEMENTATION", name, uses_python)
     """
     out = _run_python(code, **env)
-    assert "IMPLEMENTATION %s %s" % (expected, expected == "python") in out, out
+    assert "IMPLEMENTATION %s %s" % (expected, expected == "reference") in out, out
 
 
 @pytest.mark.parametrize("version", [(1, 0, 2), (1, 10, 0)])
@@ -732,9 +732,9 @@ def test_protocol_honoured_in_cross_validate(impl_name):
     "name, old_spelling", [("reference", "python"), ("compiled", "cython")]
 )
 def test_implementation_names_compiled_and_reference(name, old_spelling):
-    # One vocabulary with the docs, the bench tables and asv; the first
-    # spelling stays accepted.
-    if old_spelling not in _clone.IMPLEMENTATIONS:
+    # One vocabulary with the docs, the bench tables and asv; the earlier
+    # spelling stays accepted as input, never returned.
+    if name not in _clone.IMPLEMENTATIONS:
         pytest.skip("only one implementation available (SKLEARN_SLEP017_NO_EXTENSIONS)")
     assert _clone.get_implementation(name) is _clone.get_implementation(old_spelling)
     with sklearn_slep017.enabled(name):
@@ -744,4 +744,6 @@ def test_implementation_names_compiled_and_reference(name, old_spelling):
     assert not sklearn_slep017.is_enabled()
     from sklearn_slep017._autoenable import parse
 
-    assert parse(" %s " % name.title()) == (True, old_spelling)
+    assert parse(" %s " % name.title()) == (True, name)
+    assert parse(old_spelling) == (True, name)
+    assert _clone.canonical_name(old_spelling) == _clone.canonical_name(name) == name

@@ -76,8 +76,8 @@ def installed_pth():
         ("TRUE", (True, None)),
         ("yes", (True, None)),
         ("on", (True, None)),
-        ("cython", (True, "cython")),
-        (" Python", (True, "python")),
+        ("cython", (True, "compiled")),
+        (" Python", (True, "reference")),
     ],
 )
 def test_parse(value, expected):
