@@ -20,7 +20,8 @@ Implementations timed on the same estimator trees:
     estimator node is built outside the timed region, and the timed body
     calls each class with its kwargs. No clone can be faster.
 
-How it measures, and why:
+How it measures, and why (the timing itself is ``_timing.py``'s, the same
+harness the asv suite's ratios use):
 
 * the implementations are interleaved round-robin inside every repeat (the
   starting one rotates), so that noise from a shared machine hits all of
@@ -41,12 +42,10 @@ import argparse
 import datetime
 import gc
 import json
-import math
 import os
 import platform
 import statistics
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -56,7 +55,7 @@ import sklearn.base
 
 import sklearn_slep017
 
-from . import _clone_py, _compat, _workloads
+from . import _clone_py, _compat, _timing, _workloads
 
 __all__ = [
     "IMPLEMENTATIONS",
@@ -270,45 +269,221 @@ def _signature(obj):
 
 
 # -- measuring ---------------------------------------------------------------
-
-
-def _time_sample(fn, number, warm_up):
-    results = [None] * number
-    gc.collect()
-    # Both the collection and enable()/disable() (which, by setting
-    # attributes on BaseEstimator, invalidates every subclass's type version
-    # tag and so any per-class cache keyed on it) leave the next call cold:
-    # measured at 2 to 7 times a steady call on a small tree. A search clones
-    # in steady state, so one untimed call on a small tree of the same
-    # classes comes first.
-    warm_up()
-    start = time.perf_counter()
-    for i in range(number):
-        results[i] = fn()
-    elapsed = time.perf_counter() - start
-    del results  # after the clock: deallocation is not part of a clone
-    return elapsed / number
-
-
-def _peak_memory(fn):
-    gc.collect()
-    tracemalloc.reset_peak()
-    before = tracemalloc.get_traced_memory()[0]
-    result = fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    del result
-    return peak - before
+# The timing itself (samples, interleaving, medians, peak memory) is
+# _timing.py's, shared with the asv suite; what follows chooses the numbers
+# and repeats per workload, checks results against upstream's, and reports.
 
 
 class _Progress:
     def __init__(self, stream):
         self.stream = stream
-        self.start = time.perf_counter()
+        self.start = _timing.clock()
 
     def __call__(self, message):
         if self.stream is not None:
-            elapsed = time.perf_counter() - self.start
+            elapsed = _timing.clock() - self.start
             print("[%6.1fs] %s" % (elapsed, message), file=self.stream, flush=True)
+
+
+class _Calibration:
+    """What calibrating one workload found: who runs, and how to time them."""
+
+    def __init__(self):
+        self.live = []  # the implementations that did not raise, in order
+        self.fns = {}  # name -> the timed call on the workload
+        self.warm_fns = {}  # name -> the untimed call on the smallest tree
+        self.numbers = {}  # name -> calls per sample
+        self.estimates = {}  # name -> seconds one sample (and its warm-up) takes
+        self.matches = {}  # name -> whether its clone is upstream's (None: floor)
+
+
+def _refuse_if_enabled():
+    if sklearn_slep017.is_enabled() or sklearn.base.clone is not _compat.UPSTREAM_CLONE:
+        raise RuntimeError(
+            "sklearn_slep017 is enabled in this process: disable() it before "
+            "benchmarking, so that 'upstream' is scikit-learn's own clone."
+        )
+
+
+def _calibrate(implementations, label, obj, warm_obj, sample_time, failures, say):
+    """Call every implementation once on the workload: warm it, time it, check it.
+
+    An implementation that raises is recorded in ``failures`` (by name, then
+    workload label) and left out; the others are still timed, and ``run``
+    exits non-zero.
+    """
+    found = _Calibration()
+    expected = None
+    for impl in implementations:
+        fn = impl.make(obj)
+        try:
+            with impl:
+                result = fn()  # warm-up: caches filled as in any search
+                seconds = _timing.one_call(fn)
+        except Exception as exc:
+            failures.setdefault(impl.name, {})[label] = "%s: %s" % (type(exc).__name__, exc)
+            say("ERROR: %s failed on %s: %s: %s" % (impl.name, label, type(exc).__name__, exc))
+            continue
+        found.live.append(impl)
+        warm_fn = impl.make(warm_obj)
+        with impl:
+            warm_cost = _timing.one_call(warm_fn)
+        if impl.name == "upstream":
+            expected = _signature(result)
+            found.matches[impl.name] = True
+        elif impl.name == "floor":
+            found.matches[impl.name] = None  # builds a flat list, not a tree
+        else:
+            found.matches[impl.name] = _signature(result) == expected
+            if not found.matches[impl.name]:
+                say("WARNING: %s's clone of %s differs from upstream's" % (impl.name, label))
+        del result
+        found.fns[impl.name] = fn
+        found.warm_fns[impl.name] = warm_fn
+        number = _timing.calls_per_sample(seconds, sample_time)
+        found.numbers[impl.name] = number
+        found.estimates[impl.name] = max(seconds * number, sample_time) + warm_cost
+    return found
+
+
+def _round_time(found):
+    """Seconds one round (a sample of every live implementation) should take.
+
+    The per-sample overheads (a collection, enable/disable for the reference)
+    count too.
+    """
+    start = _timing.clock()
+    gc.collect()
+    gc_cost = _timing.clock() - start
+    start = _timing.clock()
+    with sklearn_slep017.enabled("reference"):
+        pass
+    toggle_cost = _timing.clock() - start
+    return sum(found.estimates.values()) + len(found.live) * gc_cost + toggle_cost
+
+
+def _choose_repeats(repeats, budget, round_time):
+    """``repeats`` if given, else as many rounds as fit in ``budget`` (5 to 31)."""
+    return repeats or int(min(MAX_REPEATS, max(MIN_REPEATS, budget // round_time)))
+
+
+def _sample_workload(found, label, n_repeats, repeats, budget, say):
+    """The interleaved samples of every live implementation, by name.
+
+    On a loaded machine the estimate can be off by a factor of two or more:
+    when ``repeats`` was not given, past twice the budget the loop stops at
+    the end of a round (never before 5 rounds).
+    """
+    deadline = _timing.clock() + 2 * budget
+
+    def stop(r):
+        if repeats is None and r >= MIN_REPEATS and _timing.clock() > deadline:
+            say("%s: over twice the budget, stopping after %d repeats" % (label, r))
+            return True
+        return False
+
+    return _timing.interleaved_samples(
+        {impl.name: found.fns[impl.name] for impl in found.live},
+        found.numbers,
+        n_repeats,
+        warm_ups=found.warm_fns,
+        contexts={impl.name: (lambda impl=impl: impl) for impl in found.live},
+        stop=stop,
+    )
+
+
+def _peaks(found):
+    """Peak memory of one call of every live implementation, by name."""
+    peaks = {}
+    tracemalloc.start()
+    try:
+        for impl in found.live:
+            with impl:
+                peaks[impl.name] = _timing.peak_memory(found.fns[impl.name])
+    finally:
+        tracemalloc.stop()
+    return peaks
+
+
+def _workload_entries(workload, names, found, samples, peaks, failures, say):
+    """One result entry per implementation (an error entry for one that raised)."""
+    label, kind, size, nodes = workload
+    n_repeats = len(samples[found.live[0].name]) if found.live else 0
+    medians = {name: statistics.median(s) for name, s in samples.items()}
+    entries = []
+    for name in names:
+        if name not in medians:
+            entries.append(dict(
+                workload=label, kind=kind, size=size, nodes=nodes,
+                implementation=name, error=failures[name][label]))
+            continue
+        median = medians[name]
+        entries.append(
+            dict(
+                workload=label,
+                kind=kind,
+                size=size,
+                nodes=nodes,
+                implementation=name,
+                repeats=n_repeats,
+                number=found.numbers[name],
+                median_s=median,
+                min_s=min(samples[name]),
+                max_s=max(samples[name]),
+                per_node_us=median / nodes * 1e6,
+                speedup_vs_upstream=_ratio(medians.get("upstream"), median),
+                ratio_vs_floor=_ratio(median, medians.get("floor")),
+                peak_memory_bytes=peaks[name],
+                matches_upstream=found.matches[name],
+                samples_s=samples[name],
+            )
+        )
+        say(
+            "%-13s %-21s median %s (%s - %s), %d x %d calls, peak %s"
+            % (label, name, _fmt_time(median), _fmt_time(min(samples[name])),
+               _fmt_time(max(samples[name])), n_repeats, found.numbers[name],
+               _fmt_bytes(peaks[name]))
+        )
+    return entries, n_repeats
+
+
+def _bench_workload(implementations, names, workload, options, failures, say):
+    """Calibrate, sample and measure one workload: ``(entries, repeats used)``."""
+    label, kind, size, obj, warm_obj = workload
+    repeats, budget, sample_time = options
+    nodes = _workloads.count_nodes(obj)
+    say("%s (%d nodes): calibrating" % (label, nodes))
+    found = _calibrate(implementations, label, obj, warm_obj, sample_time, failures, say)
+    round_time = _round_time(found)
+    n_repeats = _choose_repeats(repeats, budget, round_time)
+    say("%s: %d repeats, about %.1f s" % (label, n_repeats, n_repeats * round_time))
+    samples = _sample_workload(found, label, n_repeats, repeats, budget, say)
+    peaks = _peaks(found)
+    return _workload_entries(
+        (label, kind, size, nodes), names, found, samples, peaks, failures, say
+    )
+
+
+def _settings(widths, flat, repeats, repeats_used, budget, sample_time, started):
+    """How the run measured, for ``results["settings"]``."""
+    return dict(
+        widths=list(widths),
+        flat=flat,
+        repeats=repeats_used,
+        repeats_requested=repeats,
+        budget_per_workload_s=budget,
+        min_sample_time_s=sample_time,
+        timer="time.perf_counter",
+        gc_enabled_while_timing=True,
+        gc_collect_before_each_sample=True,
+        warm_up_before_each_sample=(
+            "one untimed call on the smallest tree of the same family, "
+            "after gc.collect() and after enable()/disable()"
+        ),
+        interleaving="round-robin within each repeat, starting implementation rotated",
+        peak_memory="tracemalloc peak during one call, result included, separate pass",
+        elapsed_s=_timing.clock() - started,
+    )
 
 
 def run_benchmark(
@@ -357,11 +532,7 @@ def run_benchmark(
         If :func:`sklearn_slep017.enable` is in force: upstream would not be
         upstream then.
     """
-    if sklearn_slep017.is_enabled() or sklearn.base.clone is not _compat.UPSTREAM_CLONE:
-        raise RuntimeError(
-            "sklearn_slep017 is enabled in this process: disable() it before "
-            "benchmarking, so that 'upstream' is scikit-learn's own clone."
-        )
+    _refuse_if_enabled()
     say = _Progress(progress)
     implementations = _implementations()
     names = [impl.name for impl in implementations]
@@ -372,128 +543,13 @@ def run_benchmark(
     repeats_used = {}
     failures = {}
     try:
-        for label, kind, size, obj, warm_obj in _iter_workloads(widths, flat):
-            nodes = _workloads.count_nodes(obj)
-            say("%s (%d nodes): calibrating" % (label, nodes))
-            fns, warm_fns, numbers, estimates, matches = {}, {}, {}, {}, {}
-            expected = None
-            live = []
-            for impl in implementations:
-                fn = impl.make(obj)
-                try:
-                    with impl:
-                        result = fn()  # warm-up: caches filled as in any search
-                        start = time.perf_counter()
-                        fn()
-                        one_call = time.perf_counter() - start
-                except Exception as exc:
-                    # Reported, not fatal: the others are still worth timing,
-                    # and run() exits non-zero.
-                    failures.setdefault(impl.name, {})[label] = "%s: %s" % (
-                        type(exc).__name__, exc)
-                    say("ERROR: %s failed on %s: %s: %s"
-                        % (impl.name, label, type(exc).__name__, exc))
-                    continue
-                live.append(impl)
-                warm_fns[impl.name] = impl.make(warm_obj)
-                with impl:
-                    start = time.perf_counter()
-                    warm_fns[impl.name]()
-                    warm_cost = time.perf_counter() - start
-                if impl.name == "upstream":
-                    expected = _signature(result)
-                    matches[impl.name] = True
-                elif impl.name == "floor":
-                    matches[impl.name] = None  # builds a flat list, not a tree
-                else:
-                    matches[impl.name] = _signature(result) == expected
-                    if not matches[impl.name]:
-                        say("WARNING: %s's clone of %s differs from upstream's"
-                            % (impl.name, label))
-                del result
-                fns[impl.name] = fn
-                numbers[impl.name] = max(1, math.ceil(sample_time / max(one_call, 1e-9)))
-                estimates[impl.name] = (
-                    max(one_call * numbers[impl.name], sample_time) + warm_cost)
-            # The per-sample overheads (a collection, enable/disable for the
-            # reference) count against the budget too.
-            start = time.perf_counter()
-            gc.collect()
-            gc_cost = time.perf_counter() - start
-            start = time.perf_counter()
-            with sklearn_slep017.enabled("reference"):
-                pass
-            toggle_cost = time.perf_counter() - start
-            round_time = sum(estimates.values()) + len(live) * gc_cost + toggle_cost
-            n_repeats = repeats or int(
-                min(MAX_REPEATS, max(MIN_REPEATS, budget // round_time))
+        for workload in _iter_workloads(widths, flat):
+            found_entries, repeats_used[workload[0]] = _bench_workload(
+                implementations, names, workload, (repeats, budget, sample_time),
+                failures, say,
             )
-            say("%s: %d repeats, about %.1f s" % (label, n_repeats, n_repeats * round_time))
-
-            # On a loaded machine the estimate can be off by a factor of two
-            # or more: past twice the budget, stop at the end of a round (all
-            # implementations keep the same number of samples).
-            deadline = time.perf_counter() + 2 * budget
-            samples = {impl.name: [] for impl in live}
-            for r in range(n_repeats):
-                if repeats is None and r >= MIN_REPEATS and time.perf_counter() > deadline:
-                    say("%s: over twice the budget, stopping after %d repeats" % (label, r))
-                    break
-                shift = r % len(live)
-                for impl in live[shift:] + live[:shift]:
-                    with impl:
-                        samples[impl.name].append(
-                            _time_sample(fns[impl.name], numbers[impl.name],
-                                         warm_fns[impl.name])
-                        )
-
-            n_repeats = len(samples[live[0].name]) if live else 0
-            repeats_used[label] = n_repeats
-
-            peaks = {}
-            tracemalloc.start()
-            try:
-                for impl in live:
-                    with impl:
-                        peaks[impl.name] = _peak_memory(fns[impl.name])
-            finally:
-                tracemalloc.stop()
-
-            medians = {name: statistics.median(s) for name, s in samples.items()}
-            for name in names:
-                if name not in medians:
-                    entries.append(dict(
-                        workload=label, kind=kind, size=size, nodes=nodes,
-                        implementation=name, error=failures[name][label]))
-                    continue
-                median = medians[name]
-                entries.append(
-                    dict(
-                        workload=label,
-                        kind=kind,
-                        size=size,
-                        nodes=nodes,
-                        implementation=name,
-                        repeats=n_repeats,
-                        number=numbers[name],
-                        median_s=median,
-                        min_s=min(samples[name]),
-                        max_s=max(samples[name]),
-                        per_node_us=median / nodes * 1e6,
-                        speedup_vs_upstream=_ratio(medians.get("upstream"), median),
-                        ratio_vs_floor=_ratio(median, medians.get("floor")),
-                        peak_memory_bytes=peaks[name],
-                        matches_upstream=matches[name],
-                        samples_s=samples[name],
-                    )
-                )
-                say(
-                    "%-13s %-21s median %s (%s - %s), %d x %d calls, peak %s"
-                    % (label, name, _fmt_time(median), _fmt_time(min(samples[name])),
-                       _fmt_time(max(samples[name])), n_repeats, numbers[name],
-                       _fmt_bytes(peaks[name]))
-                )
-            del fns, warm_fns, obj, warm_obj
+            entries.extend(found_entries)
+            del workload, found_entries
     finally:
         if sklearn_slep017.is_enabled():
             sklearn_slep017.disable()
@@ -502,24 +558,7 @@ def run_benchmark(
     machine["loadavg_end"] = _loadavg()
     return dict(
         machine=machine,
-        settings=dict(
-            widths=list(widths),
-            flat=flat,
-            repeats=repeats_used,
-            repeats_requested=repeats,
-            budget_per_workload_s=budget,
-            min_sample_time_s=sample_time,
-            timer="time.perf_counter",
-            gc_enabled_while_timing=True,
-            gc_collect_before_each_sample=True,
-            warm_up_before_each_sample=(
-                "one untimed call on the smallest tree of the same family, "
-                "after gc.collect() and after enable()/disable()"
-            ),
-            interleaving="round-robin within each repeat, starting implementation rotated",
-            peak_memory="tracemalloc peak during one call, result included, separate pass",
-            elapsed_s=time.perf_counter() - say.start,
-        ),
+        settings=_settings(widths, flat, repeats, repeats_used, budget, sample_time, say.start),
         implementations={name: IMPLEMENTATIONS[name] for name in names},
         failures=failures,
         results=entries,
