@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 SKLEARN_VERSION ?= 1.9.1
 PYTEST_ARGS ?=
 
-.PHONY: help test bench build clean
+.PHONY: help test bench build clean check-compiled
 
 help:
 	@echo "make bench   clone speed, side by side (writes bench-results/)"
 	@echo "make test    the whole test suite, both implementations"
+	@echo "make check-compiled   fail unless the compiled clone is live (as CI)"
 	@echo "make build   (re)compile the Cython extension in place"
 	@echo "make docs    the documentation site (docs/_build/html), warnings are errors"
 	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package"
@@ -54,6 +55,11 @@ test: $(VENV)/.installed-test $(VENV)/.installed-clients build
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"
 	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# A silent fallback to the pure-Python reference must not pass as a compiled
+# run: CI (.ci/run) checks this before the tests.
+check-compiled: $(VENV)/.installed-test build
+	$(PY) -c "import sklearn_slep017 as s; impl = s.implementation(); print('implementation:', impl); assert impl == 'compiled', impl"
+
 bench: $(VENV)/.installed-bench build
 	$(PY) -m sklearn_slep017 bench --output bench-results
 
@@ -67,15 +73,16 @@ ASV_CONF := asv_bench/asv.conf.json
 ASV_ARGS ?=
 # The comparison fails on these: the compiled path's clone benchmarks.
 ASV_COMPILED_BENCH := bench_clone\..*\('compiled',
+ASV_MACHINE := $(ASV) machine --yes --config $(ASV_CONF) >/dev/null
 A ?= HEAD~1
 B ?= HEAD
 
-.PHONY: asv asv-publish asv-compare
+.PHONY: asv asv-publish asv-compare asv-smoke
 
 # The installed project (the editable .venv, working tree included), results
 # recorded against HEAD's hash so that asv-publish can plot them.
 asv: $(VENV)/.installed-bench build
-	$(ASV) machine --yes --config $(ASV_CONF) >/dev/null
+	$(ASV_MACHINE)
 	$(ASV) run --config $(ASV_CONF) --python=same --set-commit-hash=$$(git rev-parse HEAD) --show-stderr $(ASV_ARGS)
 
 asv-publish: $(VENV)/.installed-bench build
@@ -85,8 +92,18 @@ asv-publish: $(VENV)/.installed-bench build
 # Builds A and B in asv's virtualenvs; exits non-zero if a compiled-path clone
 # benchmark got more than 10% slower (or bigger) from A to B.
 asv-compare: $(VENV)/.installed-bench build
-	$(ASV) machine --yes --config $(ASV_CONF) >/dev/null
+	$(ASV_MACHINE)
 	$(ASV) continuous --config $(ASV_CONF) --factor 1.1 --show-stderr --bench "$(ASV_COMPILED_BENCH)" $(ASV_ARGS) $(A) $(B)
+
+# CI's smoke run: every benchmark once, on the trimmed parameters of
+# SKLEARN_SLEP017_ASV_QUICK=1, against the installed project, nothing saved;
+# the output goes to .asv/smoke.log too (.ci/run reads it), and asv's exit
+# status is the recipe's.
+asv-smoke: $(VENV)/.installed-bench build
+	$(ASV_MACHINE)
+	mkdir -p .asv
+	{ SKLEARN_SLEP017_ASV_QUICK=1 $(ASV) run --config $(ASV_CONF) --python=same --quick --dry-run --show-stderr --launch-method forkserver $(ASV_ARGS); echo $$? > .asv/smoke.status; } 2>&1 | tee .asv/smoke.log
+	exit $$(cat .asv/smoke.status)
 
 # -- backward-compatibility matrix (noxfile.py): scikit-learn 1.1.3 to 1.9.1 ---
 # `make compat` runs every release and refreshes docs/compat/results.md;

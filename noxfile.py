@@ -65,7 +65,19 @@ RELEASES = {
     "1.9.1": [],
 }
 OLDEST, NEWEST = "1.1.3", "1.9.1"
-BUILD_REQUIREMENTS = ["Cython>=3.0.8", "setuptools>=77", "wheel"]
+def _pyproject():
+    """pyproject.toml, read with the standard library's TOML reader."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        from pip._vendor import tomli as tomllib
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+# pyproject.toml's build requirements (the wheels are built without
+# isolation, in the session), plus wheel.
+BUILD_REQUIREMENTS = _pyproject()["build-system"]["requires"] + ["wheel"]
 
 # Python -> (the newest scikit-learn with wheels for it, extra pins). 1.8
 # dropped Python 3.10; pip picks numpy and scipy releases that support it.
@@ -252,6 +264,37 @@ def _project_wheel(session):
     return wheels[0]
 
 
+def _check_installed(session, release, python=None):
+    """Fail the session unless the wheel's compiled clone and ``release`` are live.
+
+    A silent fallback to the reference must not pass as a compiled run (as
+    ``make check-compiled`` in CI). With ``python``, the interpreter's
+    version and the package's coming from site-packages are checked too.
+    Run with ``-I``: the working tree (the current directory) must not shadow
+    the installed package.
+    """
+    if python is None:
+        code = (
+            "import sklearn, sklearn_slep017 as s; "
+            "assert sklearn.__version__ == %r, sklearn.__version__; "
+            "assert s.implementation() == 'compiled', s.implementation(); "
+            "print('scikit-learn', sklearn.__version__, '| sklearn_slep017', "
+            "s.__version__, s.implementation())" % release
+        )
+    else:
+        code = (
+            "import sys, sklearn, sklearn_slep017 as s; "
+            "assert '%%d.%%d' %% sys.version_info[:2] == %r, sys.version; "
+            "assert sklearn.__version__ == %r, sklearn.__version__; "
+            "assert s.implementation() == 'compiled', s.implementation(); "
+            "assert 'site-packages' in s.__file__, s.__file__; "
+            "print('Python', sys.version.split()[0], '| scikit-learn', sklearn.__version__, "
+            "'| sklearn_slep017', s.__version__, s.implementation(), 'from', s.__file__)"
+            % (python, release)
+        )
+    session.run("python", "-I", "-c", code)
+
+
 def _compat_session(session, release):
     RESULTS.mkdir(exist_ok=True)
     log_dir = RESULTS / release
@@ -265,16 +308,7 @@ def _compat_session(session, release):
     )
     # A reused virtualenv must not keep an older build of the same version.
     session.install("--force-reinstall", "--no-deps", str(wheel))
-    # -I: the working tree (the current directory) must not shadow the
-    # installed package.
-    session.run(
-        "python", "-I", "-c",
-        "import sklearn, sklearn_slep017 as s; "
-        "assert sklearn.__version__ == %r, sklearn.__version__; "
-        "assert s.implementation() == 'compiled', s.implementation(); "
-        "print('scikit-learn', sklearn.__version__, '| sklearn_slep017', "
-        "s.__version__, s.implementation())" % release,
-    )
+    _check_installed(session, release)
     env = {"SKLEARN_SLEP017_COMPAT_DIR": str(log_dir)}
     # The ``pytest`` script, not ``python -m pytest``: the working tree must
     # not shadow the installed package on sys.path.
@@ -319,15 +353,6 @@ for _release in RELEASES:
         ", ".join(RELEASES[_release]) or "the newest dependencies",
     )
     nox.session(name="compat-%s" % _release)(_session)
-
-
-def _pyproject():
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        from pip._vendor import tomli as tomllib
-    with open(ROOT / "pyproject.toml", "rb") as f:
-        return tomllib.load(f)
 
 
 def _check_declared_pythons(session):
@@ -397,19 +422,7 @@ def tests(session):
     )
     # A reused virtualenv must not keep an older build of the same version.
     session.install("--force-reinstall", "--no-deps", str(wheel))
-    # -I: the working tree (the current directory) must not shadow the
-    # installed package.
-    session.run(
-        "python", "-I", "-c",
-        "import sys, sklearn, sklearn_slep017 as s; "
-        "assert '%%d.%%d' %% sys.version_info[:2] == %r, sys.version; "
-        "assert sklearn.__version__ == %r, sklearn.__version__; "
-        "assert s.implementation() == 'compiled', s.implementation(); "
-        "assert 'site-packages' in s.__file__, s.__file__; "
-        "print('Python', sys.version.split()[0], '| scikit-learn', sklearn.__version__, "
-        "'| sklearn_slep017', s.__version__, s.implementation(), 'from', s.__file__)"
-        % (session.python, release),
-    )
+    _check_installed(session, release, python=session.python)
     xdist = ["-n", "2"] if any(
         isinstance(requirement, str) and re.match(r"pytest-xdist\b", requirement)
         for requirement in pyproject["dependency-groups"]["test"]
