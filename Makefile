@@ -45,14 +45,20 @@ $(VENV)/.installed-clients: pyproject.toml | $(VENV)/.installed-test
 	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" --group clients
 	touch $@
 
+# The `families` group (scikit-base, sktime, pyod) for tests/test_families.py
+# and the families benchmarks, installed the same way as `clients`.
+$(VENV)/.installed-families: pyproject.toml | $(VENV)/.installed-test
+	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" --group families
+	touch $@
+
 build: $(VENV)/.build-deps
 	$(PY) setup.py --quiet build_ext --inplace
 
 # SKLEARN_SLEP017_REQUIRE_CLIENTS=1: a client that does not import fails
 # tests/test_clients.py instead of skipping it.
-test: $(VENV)/.installed-test $(VENV)/.installed-clients build
+test: $(VENV)/.installed-test $(VENV)/.installed-clients $(VENV)/.installed-families build
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"
-	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 SKLEARN_SLEP017_REQUIRE_FAMILIES=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench build
 	$(PY) -m sklearn_slep017 bench --output bench-results

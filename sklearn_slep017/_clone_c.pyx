@@ -26,6 +26,7 @@ platform) is half used; see ``docs/compiled_core.rst``.
 
 import builtins
 import copy
+import inspect
 import sys
 import threading
 import types
@@ -33,7 +34,7 @@ import types
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF
 
-from . import _clone_py, _compat
+from . import _clone_py, _compat, _families
 from ._diagnostics import (
     annotate,
     annotate_entry,
@@ -60,6 +61,8 @@ cdef extern from "Python.h":
     object PyObject_Vectorcall(object callable, PyObject** args, size_t nargsf, PyObject* kwnames)
     int PyObject_IsInstance(object inst, object cls) except -1
     object PyDict_Copy(object d)
+    PyObject* PyFunction_GetGlobals(object op)
+    PyObject* PyFunction_GetDefaults(object op)
     int PySequence_Contains(object seq, object value) except -1
 
 
@@ -90,6 +93,9 @@ cdef object _not_an_estimator_error = _clone_py._not_an_estimator_error
 cdef object _modified_parameter_error = _clone_py._modified_parameter_error
 cdef object _carry_metadata_request = _clone_py._carry_metadata_request
 cdef object _known_get_params = _compat.known_get_params
+cdef object _known_skbase = _families.known_skbase
+cdef object _sorted = builtins.sorted
+cdef object _Parameter = inspect.Parameter
 cdef object _py_clone = _clone_py.clone
 cdef object _py_clone_parametrized = _clone_py.clone_parametrized
 cdef object _UPSTREAM_GET_PARAMS = _compat.UPSTREAM_GET_PARAMS
@@ -109,6 +115,11 @@ cdef str _S_METADATA = "_metadata_request"
 cdef str _S_OUTPUT = "_sklearn_output_config"
 cdef str _S_CALLBACKS = "_skl_callbacks"
 cdef str _S_INIT = "__init__"
+cdef str _S_GET_PARAM_NAMES_SKBASE = "get_param_names"
+cdef str _S_INIT_SIGNATURE = "_get_init_signature"
+cdef str _S_BUILTINS = "__builtins__"
+cdef str _S_GETATTR = "getattr"
+cdef str _S_SORTED = "sorted"
 
 cdef tuple _EMPTY = ()
 cdef dict _DEEP_FALSE = {"deep": False}
@@ -222,11 +233,113 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
     )
 
 
+# ---------------------------------------------------------------------------
+# skbase's BaseObject.get_params(deep=False), computed where it provably is
+# the reviewed code (see _families).
+
+# id(list returned by _get_init_signature) -> (that list, its items as a
+# tuple, the sorted names as a tuple). The list is held, so its id cannot be
+# reused; an entry is used only while the list still holds the same items.
+cdef dict _SKBASE_NAMES = {}
+
+
+cdef inline bint _reads_builtins(object func, str first, str second) except -1:
+    # Both global names, read by ``func``'s code, resolve to the builtins.
+    module_globals = <object>PyFunction_GetGlobals(func)
+    if type(module_globals) is not dict:
+        return False
+    if first in <dict>module_globals or second in <dict>module_globals:
+        return False
+    func_builtins = getattr(func, _S_BUILTINS)
+    if type(func_builtins) is not dict:
+        return False
+    return (
+        (<dict>func_builtins).get(first) is _getattr
+        and (<dict>func_builtins).get(second) is _sorted
+    )
+
+
+cdef object _skbase_names_owner(object obj, object method):
+    """The class whose ``_get_init_signature`` skbase's code would call, or
+    None when ``method`` is not provably skbase's reviewed ``get_params``."""
+    cdef PyObject* defaults
+    if not PyMethod_Check(method) or PyMethod_GET_SELF(method) is not <PyObject*>obj:
+        return None
+    known = _known_skbase()
+    if known is None:
+        return None
+    func = <object>PyMethod_GET_FUNCTION(method)
+    if func is not (<tuple>known)[0] or <object>PyFunction_GetCode(func) is not (<tuple>known)[1]:
+        return None
+    # ``self.get_param_names()`` (the classmethod, sort=True)
+    names_method = getattr(obj, _S_GET_PARAM_NAMES_SKBASE)
+    if not PyMethod_Check(names_method):
+        return None
+    names_func = <object>PyMethod_GET_FUNCTION(names_method)
+    if (
+        names_func is not (<tuple>known)[2]
+        or <object>PyFunction_GetCode(names_func) is not (<tuple>known)[3]
+    ):
+        return None
+    defaults = PyFunction_GetDefaults(names_func)
+    if (
+        defaults is NULL
+        or type(<object>defaults) is not tuple
+        or len(<tuple>defaults) != 1
+        or (<tuple>defaults)[0] is not True
+    ):
+        return None
+    if not _reads_builtins(func, _S_GETATTR, _S_SORTED) or not _reads_builtins(
+        names_func, _S_GETATTR, _S_SORTED
+    ):
+        return None
+    return <object>PyMethod_GET_SELF(names_method)
+
+
+cdef object _skbase_shallow(object obj, object owner):
+    """skbase's ``get_params(deep=False)`` for ``obj``, its code verified."""
+    cdef PyObject* found = NULL
+    cdef Py_ssize_t i, n
+    parameters = getattr(owner, _S_INIT_SIGNATURE)()
+    if type(parameters) is list:
+        key = PyLong_FromVoidPtr(<void*>parameters)
+        if clone_dict_get_ref(_SKBASE_NAMES, key, &found) == 1:
+            entry = <object>found
+            Py_DECREF(entry)
+            items = (<tuple>entry)[1]
+            n = len(<tuple>items)
+            if (<tuple>entry)[0] is parameters and len(<list>parameters) == n:
+                for i in range(n):
+                    if (<list>parameters)[i] is not (<tuple>items)[i]:
+                        break
+                else:
+                    names = (<tuple>entry)[2]
+                    return (names, [getattr(obj, name) for name in <tuple>names])
+    # The reviewed code itself: names read in order, sorted, then the
+    # attributes read into a dict.
+    names_list = _sorted([p.name for p in parameters])
+    if type(parameters) is list:
+        items = tuple(<list>parameters)
+        if all([type(p) is _Parameter for p in items]) and all(
+            [type(name) is str for name in names_list]
+        ) and len(set(names_list)) == len(names_list):
+            if len(_SKBASE_NAMES) > 4096:  # lists dropped by cache_clear()
+                _SKBASE_NAMES.clear()
+            names = tuple(names_list)
+            _SKBASE_NAMES[PyLong_FromVoidPtr(<void*>parameters)] = (parameters, items, names)
+            return (names, [getattr(obj, name) for name in <tuple>names])
+    return {key: getattr(obj, key) for key in names_list}
+
+
 cdef object _shallow_params(object obj):
     """``obj.get_params(deep=False)``: a dict, or a tuple of names whose values
-    follow in the returned list when upstream's code provably ran."""
+    follow in the returned list when upstream's (or a recognised family's)
+    code provably ran."""
     method = getattr(obj, _S_GET_PARAMS)
     if not _get_params_is_base(obj, method):
+        owner = _skbase_names_owner(obj, method)
+        if owner is not None:
+            return _skbase_shallow(obj, owner)
         return PyObject_Call(method, _EMPTY, _DEEP_FALSE)
     names_method = getattr(obj, _S_GET_PARAM_NAMES)
     if not _is_bound_to(names_method, type(obj), _DEFAULT_GET_PARAM_NAMES_FUNCS):
@@ -631,6 +744,29 @@ get_param_names.__doc__ = _clone_py.get_param_names.__doc__.replace(
 
 _DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
 _DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)
+
+
+def _get_params_path(obj):
+    """Which way the compiled clone gets ``obj.get_params(deep=False)``.
+
+    For ``python -m sklearn_slep017 explain`` and tests: the same checks the
+    clone makes, without calling ``get_params``.
+
+    Returns
+    -------
+    path : str
+        ``"base"`` (upstream's ``BaseEstimator.get_params``, inlined),
+        ``"composition"`` (a scikit-learn composition's override, inlined),
+        ``"skbase"`` (skbase's reviewed ``BaseObject.get_params``, inlined)
+        or ``"call"`` (``get_params`` is called).
+    """
+    method = getattr(obj, _S_GET_PARAMS)
+    if _get_params_is_base(obj, method):
+        func = <object>PyMethod_GET_FUNCTION(method)
+        return "base" if func is _UPSTREAM_GET_PARAMS else "composition"
+    if _skbase_names_owner(obj, method) is not None:
+        return "skbase"
+    return "call"
 
 
 def _thread_stack():
