@@ -109,7 +109,6 @@ _CODE_FIELDS = (
     "co_posonlyargcount",
     "co_kwonlyargcount",
     "co_flags",
-    "co_name",
 )
 
 
