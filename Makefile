@@ -46,8 +46,9 @@ $(VENV)/.installed-clients: pyproject.toml | $(VENV)/.installed-test
 	touch $@
 
 # The `families` group (scikit-base, sktime, pyod) for tests/test_families.py
-# and the families benchmarks, installed the same way as `clients`.
-$(VENV)/.installed-families: pyproject.toml | $(VENV)/.installed-test
+# and the families benchmarks (`make bench`, asv), installed the same way as
+# `clients`: beside the project, scikit-learn held at its version.
+$(VENV)/.installed-families: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" --group families
 	touch $@
 
@@ -60,8 +61,8 @@ test: $(VENV)/.installed-test $(VENV)/.installed-clients $(VENV)/.installed-fami
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"
 	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 SKLEARN_SLEP017_REQUIRE_FAMILIES=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-bench build
-	$(PY) -m sklearn_slep017 bench --output bench-results
+bench: $(VENV)/.installed-bench $(VENV)/.installed-families build
+	$(PY) -m sklearn_slep017 bench --families --output bench-results
 
 clean:
 	rm -rf build *.egg-info sklearn_slep017/_clone_c.c sklearn_slep017/*.so bench-results

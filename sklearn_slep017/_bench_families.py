@@ -53,6 +53,7 @@ from sklearn.base import BaseEstimator
 __all__ = [
     "ForwardingWrapper",
     "HandWrittenMeta",
+    "contenders",
     "family_objects",
     "format_families",
     "pyod_detectors",
@@ -149,8 +150,13 @@ def _quiet_construct(cls):
             return None
 
 
-def skbase_objects():
+def skbase_objects(size=None):
     """sktime's estimators built with their defaults, sorted by class name.
+
+    Parameters
+    ----------
+    size : int or None, default=None
+        Stop after this many (None: every class).
 
     Returns
     -------
@@ -170,18 +176,25 @@ def skbase_objects():
         classes = all_estimators(return_names=False)
     objects = []
     for cls in sorted(classes, key=lambda c: (c.__module__, c.__qualname__)):
+        if size is not None and len(objects) >= size:
+            break
         obj = _quiet_construct(cls)
         if obj is not None:
             objects.append(obj)
     return objects
 
 
-def pyod_detectors():
+def pyod_detectors(size=None):
     """pyod's detectors built with their defaults, sorted by class name.
 
     Every module of ``pyod.models`` that imports (those needing torch and
     other optional libraries are skipped) is searched for
     ``BaseDetector`` subclasses defined there.
+
+    Parameters
+    ----------
+    size : int or None, default=None
+        Stop after this many (None: every class).
 
     Returns
     -------
@@ -215,6 +228,8 @@ def pyod_detectors():
                     classes[(value.__module__, value.__qualname__)] = value
     objects = []
     for key in sorted(classes):
+        if size is not None and len(objects) >= size:
+            break
         obj = _quiet_construct(classes[key])
         if obj is not None:
             objects.append(obj)
@@ -249,9 +264,9 @@ def family_objects(family, size=None):
         If the family's library is not installed.
     """
     if family == "skbase":
-        objects = skbase_objects()
+        objects = skbase_objects(size)
     elif family == "pyod":
-        objects = pyod_detectors()
+        objects = pyod_detectors(size)
     elif family == "hand-written get_params":
         objects = [HandWrittenMeta(est, alpha=0.5) for est in _sklearn_objects()]
     elif family == "custom __getattr__":
@@ -328,7 +343,19 @@ def make_floor(objects):
     return floor, constructors
 
 
-def _contenders(objects):
+def contenders(objects):
+    """Zero-argument callables of each contender for a list of objects.
+
+    Parameters
+    ----------
+    objects : list
+        The family's objects.
+
+    Returns
+    -------
+    contenders : dict
+        ``CONTENDERS`` -> callable cloning (or building) every object.
+    """
     from . import _clone_c
 
     upstream = sklearn.base.clone
@@ -354,7 +381,7 @@ def _sample(fn, number):
     return elapsed / number
 
 
-def run_families(repeats=15, sample_time=5e-3, families=FAMILIES, progress=None):
+def run_families(repeats=15, sample_time=5e-3, families=FAMILIES, progress=None, size=None):
     """Time every contender on every family, side by side.
 
     Parameters
@@ -367,6 +394,8 @@ def run_families(repeats=15, sample_time=5e-3, families=FAMILIES, progress=None)
         The families to time.
     progress : file-like or None, default=None
         Where to report progress.
+    size : int or None, default=None
+        At most this many objects per family (None: all).
 
     Returns
     -------
@@ -379,9 +408,20 @@ def run_families(repeats=15, sample_time=5e-3, families=FAMILIES, progress=None)
     from . import _clone_c
 
     out = {"families": [], "skipped": {}, "repeats": repeats}
+    with warnings.catch_warnings():
+        # constructors of the families warn about soft dependencies, and
+        # every clone calls them again
+        warnings.simplefilter("ignore")
+        _run_families(out, repeats, sample_time, families, progress, size)
+    return out
+
+
+def _run_families(out, repeats, sample_time, families, progress, size):
+    from . import _clone_c
+
     for family in families:
         try:
-            objects = family_objects(family)
+            objects = family_objects(family, size)
         except ImportError as exc:
             out["skipped"][family] = "%s (install the 'families' dependency group)" % exc
             if progress is not None:
@@ -404,20 +444,20 @@ def run_families(repeats=15, sample_time=5e-3, families=FAMILIES, progress=None)
         for obj in objects:
             path = _clone_c._get_params_path(obj)
             paths[path] = paths.get(path, 0) + 1
-        contenders = _contenders(objects)
+        fns = contenders(objects)
         numbers = {}
-        for name, fn in contenders.items():
+        for name, fn in fns.items():
             fn()
             start = time.perf_counter()
             fn()
             once = max(time.perf_counter() - start, 1e-7)
             numbers[name] = max(1, int(sample_time / once))
-        samples = {name: [] for name in contenders}
-        names = list(contenders)
+        samples = {name: [] for name in fns}
+        names = list(fns)
         for r in range(repeats):
             for k in range(len(names)):
                 name = names[(r + k) % len(names)]
-                samples[name].append(_sample(contenders[name], numbers[name]) / len(objects))
+                samples[name].append(_sample(fns[name], numbers[name]) / len(objects))
         entry = {"family": family, "objects": len(objects), "paths": paths}
         for name in names:
             entry[name] = {
@@ -428,7 +468,6 @@ def run_families(repeats=15, sample_time=5e-3, families=FAMILIES, progress=None)
         out["families"].append(entry)
         if progress is not None:
             print("families: %s done (%d objects)" % (family, len(objects)), file=progress)
-    return out
 
 
 def _us(seconds):
@@ -472,6 +511,43 @@ def format_families(results):
         lines.append("%s: skipped, %s" % (family, reason))
     lines.append("")
     return "\n".join(lines)
+
+
+def run_families_section(output, quick=False, progress=None):
+    """The families section of ``python -m sklearn_slep017 bench --families``.
+
+    Writes ``families.json`` and ``families.md`` into ``output`` and prints
+    the table.
+
+    Parameters
+    ----------
+    output : str or path-like
+        The results directory (created if missing).
+    quick : bool, default=False
+        A smoke run: 3 repeats, at most 10 objects per family.
+    progress : file-like or None, default=None
+        Where to report progress.
+
+    Returns
+    -------
+    results : dict
+        As returned by :func:`run_families`.
+    """
+    import json
+    from pathlib import Path
+
+    if quick:
+        results = run_families(repeats=3, sample_time=1e-4, progress=progress, size=10)
+    else:
+        results = run_families(progress=progress)
+    results["quick"] = quick
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "families.json").write_text(json.dumps(results, indent=2) + "\n")
+    text = format_families(results)
+    (output / "families.md").write_text(text)
+    print(text)
+    return results
 
 
 if __name__ == "__main__":  # pragma: no cover - a quick manual run
