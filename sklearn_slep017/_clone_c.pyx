@@ -94,6 +94,11 @@ cdef object _modified_parameter_error = _clone_py._modified_parameter_error
 cdef object _carry_metadata_request = _clone_py._carry_metadata_request
 cdef object _known_get_params = _compat.known_get_params
 cdef object _known_skbase = _families.known_skbase
+# The lists those two functions fill once (never emptied): read directly.
+cdef list _KNOWN_GET_PARAMS_LIST = _compat._KNOWN_GET_PARAMS
+cdef list _SKBASE_VERDICT = _families._SKBASE
+cdef str _SKBASE_MODULE = _families.SKBASE_MODULE
+cdef object _MODULES = sys.modules
 cdef object _sorted = builtins.sorted
 cdef object _Parameter = inspect.Parameter
 cdef object _py_clone = _clone_py.clone
@@ -212,7 +217,9 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
     func = <object>PyMethod_GET_FUNCTION(method)
     if func is _UPSTREAM_GET_PARAMS:
         return True
-    composition, overrides = _known_get_params()
+    # the computed entry read directly, without a Python call, once it exists
+    known = (<list>_KNOWN_GET_PARAMS_LIST)[0] if _KNOWN_GET_PARAMS_LIST else _known_get_params()
+    composition, overrides = known
     for override, owner in overrides:
         if override is func:
             break
@@ -265,7 +272,14 @@ cdef object _skbase_names_owner(object obj, object method):
     cdef PyObject* defaults
     if not PyMethod_Check(method) or PyMethod_GET_SELF(method) is not <PyObject*>obj:
         return None
-    known = _known_skbase()
+    if _SKBASE_VERDICT:
+        known = (<list>_SKBASE_VERDICT)[0]
+    elif type(_MODULES) is dict and _SKBASE_MODULE not in <dict>_MODULES:
+        # skbase not imported: no object can be one of its (were sys.modules
+        # replaced, skbase's objects would only be cloned the general way)
+        return None
+    else:
+        known = _known_skbase()
     if known is None:
         return None
     func = <object>PyMethod_GET_FUNCTION(method)
