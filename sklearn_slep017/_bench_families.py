@@ -39,8 +39,10 @@ A family whose library is not installed is left out with a note (install
 the ``families`` dependency group).
 """
 
+import contextlib
 import gc
 import importlib
+import io
 import pkgutil
 import statistics
 import sys
@@ -209,7 +211,8 @@ def pyod_detectors(size=None):
     from pyod.models.base import BaseDetector
 
     classes = {}
-    with warnings.catch_warnings():
+    # pyod's modules print a line when an optional library is missing
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         for info in pkgutil.iter_modules(pyod.models.__path__, "pyod.models."):
             if info.ispkg:
@@ -230,7 +233,8 @@ def pyod_detectors(size=None):
     for key in sorted(classes):
         if size is not None and len(objects) >= size:
             break
-        obj = _quiet_construct(classes[key])
+        with contextlib.redirect_stdout(io.StringIO()):
+            obj = _quiet_construct(classes[key])
         if obj is not None:
             objects.append(obj)
     return objects
