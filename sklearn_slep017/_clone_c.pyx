@@ -250,45 +250,49 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
 cdef dict _SKBASE_NAMES = {}
 
 
-cdef inline bint _reads_builtins(object func, str first, str second) except -1:
-    # Both global names, read by ``func``'s code, resolve to the builtins.
+cdef inline bint _reads_builtin(object func, str name) except -1:
+    # The global ``name`` (``getattr`` or ``sorted``), read by ``func``'s
+    # code, resolves to the builtin as it was when this module was imported
+    # (the one the inlined code uses).
     module_globals = <object>PyFunction_GetGlobals(func)
-    if type(module_globals) is not dict:
-        return False
-    if first in <dict>module_globals or second in <dict>module_globals:
+    if type(module_globals) is not dict or name in <dict>module_globals:
         return False
     func_builtins = getattr(func, _S_BUILTINS)
     if type(func_builtins) is not dict:
         return False
-    return (
-        (<dict>func_builtins).get(first) is _getattr
-        and (<dict>func_builtins).get(second) is _sorted
-    )
+    return (<dict>func_builtins).get(name) is (_getattr if name is _S_GETATTR else _sorted)
 
 
-cdef object _skbase_names_owner(object obj, object method):
-    """The class whose ``_get_init_signature`` skbase's code would call, or
-    None when ``method`` is not provably skbase's reviewed ``get_params``."""
-    cdef PyObject* defaults
+cdef bint _is_skbase_get_params(object obj, object method) except -1:
+    """Whether ``method`` is skbase's reviewed ``get_params`` bound to ``obj``."""
     if not PyMethod_Check(method) or PyMethod_GET_SELF(method) is not <PyObject*>obj:
-        return None
+        return False
     if _SKBASE_VERDICT:
         known = (<list>_SKBASE_VERDICT)[0]
     elif type(_MODULES) is dict and _SKBASE_MODULE not in <dict>_MODULES:
         # skbase not imported: no object can be one of its (were sys.modules
         # replaced, skbase's objects would only be cloned the general way)
-        return None
+        return False
     else:
         known = _known_skbase()
     if known is None:
-        return None
+        return False
     func = <object>PyMethod_GET_FUNCTION(method)
-    if func is not (<tuple>known)[0] or <object>PyFunction_GetCode(func) is not (<tuple>known)[1]:
+    return (
+        func is (<tuple>known)[0]
+        and <object>PyFunction_GetCode(func) is (<tuple>known)[1]
+        and _reads_builtin(func, _S_GETATTR)
+    )
+
+
+cdef object _skbase_names_owner(object names_method):
+    """The class whose ``_get_init_signature`` skbase's ``get_param_names``
+    would call, or None when ``names_method`` (``self.get_param_names``) is
+    not provably the reviewed classmethod with ``sort=True``."""
+    cdef PyObject* defaults
+    if not PyMethod_Check(names_method) or not _SKBASE_VERDICT:
         return None
-    # ``self.get_param_names()`` (the classmethod, sort=True)
-    names_method = getattr(obj, _S_GET_PARAM_NAMES_SKBASE)
-    if not PyMethod_Check(names_method):
-        return None
+    known = (<list>_SKBASE_VERDICT)[0]
     names_func = <object>PyMethod_GET_FUNCTION(names_method)
     if (
         names_func is not (<tuple>known)[2]
@@ -303,17 +307,22 @@ cdef object _skbase_names_owner(object obj, object method):
         or (<tuple>defaults)[0] is not True
     ):
         return None
-    if not _reads_builtins(func, _S_GETATTR, _S_SORTED) or not _reads_builtins(
-        names_func, _S_GETATTR, _S_SORTED
-    ):
+    if not _reads_builtin(names_func, _S_SORTED):
         return None
     return <object>PyMethod_GET_SELF(names_method)
 
 
-cdef object _skbase_shallow(object obj, object owner):
-    """skbase's ``get_params(deep=False)`` for ``obj``, its code verified."""
+cdef object _skbase_shallow(object obj):
+    """skbase's ``get_params(deep=False)`` for ``obj``, its code verified:
+    ``{key: getattr(self, key) for key in self.get_param_names()}``."""
     cdef PyObject* found = NULL
     cdef Py_ssize_t i, n
+    names_method = getattr(obj, _S_GET_PARAM_NAMES_SKBASE)
+    owner = _skbase_names_owner(names_method)
+    if owner is None:
+        # Another get_param_names: called, and its result read as the
+        # verified get_params reads it.
+        return {key: getattr(obj, key) for key in names_method()}
     parameters = getattr(owner, _S_INIT_SIGNATURE)()
     if type(parameters) is list:
         key = PyLong_FromVoidPtr(<void*>parameters)
@@ -329,8 +338,7 @@ cdef object _skbase_shallow(object obj, object owner):
                 else:
                     names = (<tuple>entry)[2]
                     return (names, [getattr(obj, name) for name in <tuple>names])
-    # The reviewed code itself: names read in order, sorted, then the
-    # attributes read into a dict.
+    # The reviewed get_param_names itself: names read in order, sorted.
     names_list = _sorted([p.name for p in parameters])
     if type(parameters) is list:
         items = tuple(<list>parameters)
@@ -351,9 +359,8 @@ cdef object _shallow_params(object obj):
     code provably ran."""
     method = getattr(obj, _S_GET_PARAMS)
     if not _get_params_is_base(obj, method):
-        owner = _skbase_names_owner(obj, method)
-        if owner is not None:
-            return _skbase_shallow(obj, owner)
+        if _is_skbase_get_params(obj, method):
+            return _skbase_shallow(obj)
         return PyObject_Call(method, _EMPTY, _DEEP_FALSE)
     names_method = getattr(obj, _S_GET_PARAM_NAMES)
     if not _is_bound_to(names_method, type(obj), _DEFAULT_GET_PARAM_NAMES_FUNCS):
@@ -771,14 +778,15 @@ def _get_params_path(obj):
     path : str
         ``"base"`` (upstream's ``BaseEstimator.get_params``, inlined),
         ``"composition"`` (a scikit-learn composition's override, inlined),
-        ``"skbase"`` (skbase's reviewed ``BaseObject.get_params``, inlined)
+        ``"skbase"`` (skbase's reviewed ``BaseObject.get_params``, inlined;
+        its ``get_param_names`` too unless overridden, which is then called)
         or ``"call"`` (``get_params`` is called).
     """
     method = getattr(obj, _S_GET_PARAMS)
     if _get_params_is_base(obj, method):
         func = <object>PyMethod_GET_FUNCTION(method)
         return "base" if func is _UPSTREAM_GET_PARAMS else "composition"
-    if _skbase_names_owner(obj, method) is not None:
+    if _is_skbase_get_params(obj, method):
         return "skbase"
     return "call"
 

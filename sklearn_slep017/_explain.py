@@ -172,8 +172,9 @@ def explain(estimator):
     elif path == "skbase":
         lines.append(
             "get_params: %s, skbase's reviewed code: computed by the compiled "
-            "clone (names from skbase's signature cache)" % where
+            "clone" % where
         )
+        lines.extend(_skbase_names_lines(estimator, cls, slow))
     else:
         slow.append("get_params")
         reason = _general_reason(estimator, cls, definer)
@@ -255,6 +256,32 @@ def _general_reason(estimator, cls, definer):
     if definer is None:
         return "get_params is set on the instance"
     return "not a recognised equivalent of scikit-learn's"
+
+
+def _skbase_names_lines(estimator, cls, slow):
+    # skbase's get_params reads self.get_param_names(): the reviewed one is
+    # computed from skbase's signature cache, any other is called.
+    from . import _families
+
+    known = _families.known_skbase()
+    definer = _definer(cls, "get_param_names")
+    value = vars(definer)["get_param_names"] if definer is not None else None
+    if (
+        known is not None
+        and isinstance(value, classmethod)
+        and value.__func__ is known[2]
+        and value.__func__.__code__ is known[3]
+        and value.__func__.__defaults__ == (True,)
+    ):
+        return [
+            "get_param_names: skbase's, from %s: names from skbase's "
+            "signature cache" % _name(definer)
+        ]
+    slow.append("get_param_names")
+    return [
+        "get_param_names: defined by %s: called twice per clone"
+        % (_name(definer) if definer is not None else "the instance")
+    ]
 
 
 def _init_lines(cls, slow):

@@ -118,6 +118,25 @@ def test_sktime_and_skbase_overrides():
                for line in lines)
 
 
+def test_skbase_own_get_param_names():
+    require("skbase")
+    from skbase.base import BaseObject
+
+    class Named(BaseObject):
+        def __init__(self, a=1):
+            self.a = a
+            super().__init__()
+
+        @classmethod
+        def get_param_names(cls, sort=True):
+            return ["a"]
+
+    verdict, lines = explain(Named())
+    assert verdict == "recognised family (skbase), slowed by: get_param_names"
+    assert any(line.startswith("get_param_names: defined by test_explain.") and "Named" in line
+               for line in lines)
+
+
 def test_pyod_detector_reason():
     require("pyod")
     from pyod.models.iforest import IForest

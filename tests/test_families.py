@@ -352,9 +352,37 @@ def test_skbase_overrides_are_called(impl, skbase_base):
         assert cls.calls == expected > 0
         same_outcome(impl, obj)
     c = compiled()
-    assert c._get_params_path(OwnNames()) == "call"
+    # skbase's get_params still computed, the own get_param_names called
+    assert c._get_params_path(OwnNames()) == "skbase"
     # a different signature source is still read by skbase's own code
     assert c._get_params_path(OwnSignature()) == "skbase"
+
+
+def test_skbase_get_param_names_looked_up_once_per_get_params(impl, skbase_base):
+    # However the names are found, self.get_param_names is read exactly as
+    # often as skbase's get_params reads it (a descriptor here counts).
+    class CountingDescriptor:
+        reads = 0
+
+        def __get__(self, obj, objtype=None):
+            type(self).reads += 1
+            return lambda sort=True: ["a"]
+
+    class Described(skbase_base):
+        get_param_names = CountingDescriptor()
+
+        def __init__(self, a=1):
+            self.a = a
+            super().__init__()
+
+    obj = Described(a=7)
+    counts = []
+    for clone in (UPSTREAM_CLONE, impl.clone):
+        CountingDescriptor.reads = 0
+        assert clone(obj).a == 7
+        counts.append(CountingDescriptor.reads)
+    assert counts[0] == counts[1] == 2
+    assert compiled()._get_params_path(obj) == "skbase"
 
 
 def test_skbase_changed_code_is_not_trusted(skbase_base, monkeypatch):
@@ -365,15 +393,25 @@ def test_skbase_changed_code_is_not_trusted(skbase_base, monkeypatch):
     module = sys.modules["skbase.base._base"]
     names_func = skbase_base.get_param_names.__func__
 
-    # the default of sort changed: names would come unsorted
+    # the default of sort changed: names come unsorted, and so in ours
+    # (get_param_names is then called, not computed)
     monkeypatch.setattr(names_func, "__defaults__", (False,))
-    assert c._get_params_path(obj) == "call"
+    Inner3 = _three_params(skbase_base)
+    three = Inner3(c=1, a=2, b=3)
+    assert list(c.clone(three).get_params(deep=False)) == ["c", "a", "b"]
+    assert list(UPSTREAM_CLONE(three).get_params(deep=False)) == ["c", "a", "b"]
     monkeypatch.undo()
     assert c._get_params_path(obj) == "skbase"
 
     # a module global shadowing a builtin the code reads
-    monkeypatch.setattr(module, "sorted", lambda x: list(x), raising=False)
+    monkeypatch.setattr(module, "getattr", lambda o, k, *default: default[0] if default else 0.25,
+                        raising=False)
     assert c._get_params_path(obj) == "call"
+    assert c.clone(obj).alpha == 0.25 == UPSTREAM_CLONE(obj).alpha
+    monkeypatch.undo()
+    monkeypatch.setattr(module, "sorted", lambda x: list(reversed(list(x))), raising=False)
+    assert list(c.clone(three).get_params(deep=False)) == ["b", "a", "c"]
+    assert list(UPSTREAM_CLONE(three).get_params(deep=False)) == ["b", "a", "c"]
     monkeypatch.undo()
 
     # other code in the same function object
@@ -385,6 +423,17 @@ def test_skbase_changed_code_is_not_trusted(skbase_base, monkeypatch):
     assert c.clone(obj).alpha == 0.0 == UPSTREAM_CLONE(obj).alpha
     monkeypatch.undo()
     assert c._get_params_path(obj) == "skbase"
+
+
+def _three_params(BaseObject):
+    class Three(BaseObject):
+        def __init__(self, c=0, a=0, b=0):
+            self.c = c
+            self.a = a
+            self.b = b
+            super().__init__()
+
+    return Three
 
 
 def test_same_code_compares_instructions():
