@@ -6,6 +6,10 @@ Each family is a list of real objects of one style, cloned one by one:
 ``skbase``
     sktime's estimators (``skbase.BaseObject`` descendants) that construct
     with their defaults, every class of the registry.
+``skbase test parameters``
+    sktime's own test instances of every class
+    (``create_test_instances_and_names``): composites, nested estimators,
+    values other than the defaults.
 ``pyod``
     pyod's detectors (``pyod.models.base.BaseDetector``) that construct with
     their defaults.
@@ -61,10 +65,12 @@ __all__ = [
     "pyod_detectors",
     "run_families",
     "skbase_objects",
+    "sktime_test_instances",
 ]
 
 FAMILIES = (
     "skbase",
+    "skbase test parameters",
     "pyod",
     "hand-written get_params",
     "custom __getattr__",
@@ -186,6 +192,39 @@ def skbase_objects(size=None):
     return objects
 
 
+def sktime_test_instances(size=None):
+    """sktime's test instances of every class of its registry, in class order.
+
+    Parameters
+    ----------
+    size : int or None, default=None
+        Stop after this many (None: all).
+
+    Returns
+    -------
+    objects : list
+
+    Raises
+    ------
+    ImportError
+        If sktime is not installed.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from sktime.registry import all_estimators
+
+        classes = all_estimators(return_names=False)
+        objects = []
+        for cls in sorted(classes, key=lambda c: (c.__module__, c.__qualname__)):
+            if size is not None and len(objects) >= size:
+                break
+            try:
+                objects += cls.create_test_instances_and_names()[0]
+            except Exception:  # a missing soft dependency
+                continue
+    return objects if size is None else objects[:size]
+
+
 def pyod_detectors(size=None):
     """pyod's detectors built with their defaults, sorted by class name.
 
@@ -269,6 +308,8 @@ def family_objects(family, size=None):
     """
     if family == "skbase":
         objects = skbase_objects(size)
+    elif family == "skbase test parameters":
+        objects = sktime_test_instances(size)
     elif family == "pyod":
         objects = pyod_detectors(size)
     elif family == "hand-written get_params":

@@ -37,6 +37,7 @@ from sklearn_slep017._bench_families import (
     HandWrittenMeta,
     pyod_detectors,
     skbase_objects,
+    sktime_test_instances,
 )
 from sklearn_slep017._compat import UPSTREAM_CLONE
 
@@ -123,6 +124,32 @@ def test_every_object_of_the_family(impl, family):
         if got != expected:
             mismatches.append(type(obj).__qualname__)
     assert mismatches == []
+
+
+def _sktime_test_instances():
+    # sktime's own test parameters of every class: composites, nested
+    # estimators, non-default values.
+    require("sktime")
+    if "sktime-test" not in _OBJECTS:
+        _OBJECTS["sktime-test"] = sktime_test_instances()
+    return _OBJECTS["sktime-test"]
+
+
+def test_every_sktime_test_instance(impl):
+    objects = _sktime_test_instances()
+    assert len(objects) >= 1000
+    mismatches = []
+    for obj in objects:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = outcome(UPSTREAM_CLONE, obj)
+            got = outcome(impl.clone, obj)
+        if got != expected:
+            mismatches.append(type(obj).__qualname__)
+    assert mismatches == []
+    c = compiled()
+    paths = [c._get_params_path(obj) for obj in objects]
+    assert paths.count("skbase") >= 0.9 * len(objects)
 
 
 def test_skbase_objects_take_the_recognised_path():
