@@ -148,12 +148,13 @@ def test_pyod_detector_reason():
 
 
 def test_command_line(capsys):
-    status = main(["explain", "sklearn.linear_model:Ridge", "sklearn.frozen:FrozenEstimator",
-                   "test_explain:OwnGetParams"])
+    # FrozenEstimator: upstream's from scikit-learn 1.6, our backport before
+    status = main(["explain", "sklearn.linear_model:Ridge",
+                   "sklearn_slep017.frozen:FrozenEstimator", "test_explain:OwnGetParams"])
     out = capsys.readouterr().out
     assert status == 0
     assert "sklearn.linear_model:Ridge: fast path\n" in out
-    assert "sklearn.frozen:FrozenEstimator: delegated path\n" in out
+    assert "sklearn_slep017.frozen:FrozenEstimator: delegated path\n" in out
     # not constructible with no arguments: examined without the constructor
     assert "examined without calling the constructor" in out
     assert "test_explain:OwnGetParams: general path, slowed by: get_params\n" in out

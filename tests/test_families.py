@@ -28,7 +28,7 @@ import pytest
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
-from support import IMPLEMENTATION_NAMES, load_implementation
+from support import IMPLEMENTATION_NAMES, load_implementation, since
 from test_differential import outcome
 
 from sklearn_slep017 import _families
@@ -503,9 +503,17 @@ def test_hand_written_get_params_and_getattr(impl):
     for obj in (
         HandWrittenMeta(LogisticRegression(C=3.0), alpha=0.1),
         ForwardingWrapper(LogisticRegression(), scale=3.0),
-        ForwardingWrapper(StandardScaler().set_output(transform="default")),
+        ForwardingWrapper(StandardScaler()),
     ):
         same_outcome(impl, obj)
+
+
+@since((1, 2), "set_output")
+def test_getattr_forwards_output_config(impl):
+    # upstream's hasattr probe reaches __getattr__, which forwards to the
+    # wrapped estimator: its set_output configuration lands on the clone
+    obj = ForwardingWrapper(StandardScaler().set_output(transform="default"))
+    assert same_outcome(impl, obj)[0] == "ok"
     c = compiled()
     assert c._get_params_path(HandWrittenMeta()) == "call"
     assert c._get_params_path(ForwardingWrapper()) == "base"
