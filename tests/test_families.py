@@ -152,6 +152,32 @@ def test_every_sktime_test_instance(impl):
     assert paths.count("skbase") >= 0.9 * len(objects)
 
 
+def test_signature_cache_called_as_upstream_calls_it(impl):
+    # skbase's lru_cache of the signature is one cache for every class: its
+    # statistics after cloning the whole family count every call made.
+    objects = _objects("skbase") + _sktime_test_instances()
+    signature_cache = sys.modules["skbase.base._base"].BaseObject._get_init_signature
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for obj in objects:  # every class's entry filled
+            try:
+                UPSTREAM_CLONE(obj)
+            except Exception:
+                pass
+        deltas = []
+        for clone in (UPSTREAM_CLONE, impl.clone):
+            before = signature_cache.cache_info()
+            for obj in objects:
+                try:
+                    clone(obj)
+                except Exception:
+                    pass
+            after = signature_cache.cache_info()
+            deltas.append((after.hits - before.hits, after.misses - before.misses))
+    assert deltas[0] == deltas[1]
+    assert deltas[0][0] >= 2 * len(objects)
+
+
 def test_skbase_objects_take_the_recognised_path():
     objects = _objects("skbase")
     c = compiled()
