@@ -26,7 +26,6 @@ platform) is half used; see ``docs/compiled_core.rst``.
 
 import builtins
 import copy
-import inspect
 import sys
 import threading
 import types
@@ -100,7 +99,6 @@ cdef list _SKBASE_VERDICT = _families._SKBASE
 cdef str _SKBASE_MODULE = _families.SKBASE_MODULE
 cdef object _MODULES = sys.modules
 cdef object _sorted = builtins.sorted
-cdef object _Parameter = inspect.Parameter
 cdef object _py_clone = _clone_py.clone
 cdef object _py_clone_parametrized = _clone_py.clone_parametrized
 cdef object _UPSTREAM_GET_PARAMS = _compat.UPSTREAM_GET_PARAMS
@@ -244,10 +242,10 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
 # skbase's BaseObject.get_params(deep=False), computed where it provably is
 # the reviewed code (see _families).
 
-# id(list returned by _get_init_signature) -> (that list, its items as a
-# tuple, the sorted names as a tuple). The list is held, so its id cannot be
-# reused; an entry is used only while the list still holds the same items.
-cdef dict _SKBASE_NAMES = {}
+# Parameter names in signature order (a tuple of exact str) -> the same
+# names sorted, one tuple per distinct signature: sorting strings is pure,
+# and handing out the same tuple lets the read-back compare by position.
+cdef dict _SKBASE_SORTED = {}
 
 
 cdef inline bint _reads_builtin(object func, str name) except -1:
@@ -316,7 +314,6 @@ cdef object _skbase_shallow(object obj):
     """skbase's ``get_params(deep=False)`` for ``obj``, its code verified:
     ``{key: getattr(self, key) for key in self.get_param_names()}``."""
     cdef PyObject* found = NULL
-    cdef Py_ssize_t i, n
     names_method = getattr(obj, _S_GET_PARAM_NAMES_SKBASE)
     owner = _skbase_names_owner(names_method)
     if owner is None:
@@ -324,33 +321,25 @@ cdef object _skbase_shallow(object obj):
         # verified get_params reads it.
         return {key: getattr(obj, key) for key in names_method()}
     parameters = getattr(owner, _S_INIT_SIGNATURE)()
-    if type(parameters) is list:
-        key = PyLong_FromVoidPtr(<void*>parameters)
-        if clone_dict_get_ref(_SKBASE_NAMES, key, &found) == 1:
-            entry = <object>found
-            Py_DECREF(entry)
-            items = (<tuple>entry)[1]
-            n = len(<tuple>items)
-            if (<tuple>entry)[0] is parameters and len(<list>parameters) == n:
-                for i in range(n):
-                    if (<list>parameters)[i] is not (<tuple>items)[i]:
-                        break
-                else:
-                    names = (<tuple>entry)[2]
-                    return (names, [getattr(obj, name) for name in <tuple>names])
-    # The reviewed get_param_names itself: names read in order, sorted.
-    names_list = _sorted([p.name for p in parameters])
-    if type(parameters) is list:
-        items = tuple(<list>parameters)
-        if all([type(p) is _Parameter for p in items]) and all(
-            [type(name) is str for name in names_list]
-        ) and len(set(names_list)) == len(names_list):
-            if len(_SKBASE_NAMES) > 4096:  # lists dropped by cache_clear()
-                _SKBASE_NAMES.clear()
-            names = tuple(names_list)
-            _SKBASE_NAMES[PyLong_FromVoidPtr(<void*>parameters)] = (parameters, items, names)
-            return (names, [getattr(obj, name) for name in <tuple>names])
-    return {key: getattr(obj, key) for key in names_list}
+    # The reviewed get_param_names: every ``p.name`` read, in order, as
+    # there (the list, its Parameter objects and their names are whatever
+    # they are now); only the sorting of exact strings is remembered.
+    names_list = [p.name for p in parameters]
+    for name in names_list:
+        if type(name) is not str:
+            return {key: getattr(obj, key) for key in _sorted(names_list)}
+    unsorted = tuple(names_list)
+    if clone_dict_get_ref(_SKBASE_SORTED, unsorted, &found) == 1:
+        names = <object>found
+        Py_DECREF(names)
+    else:
+        names = tuple(_sorted(names_list))
+        if len(set(names)) != len(names):  # a dict keeps one of each
+            return {key: getattr(obj, key) for key in names}
+        if len(_SKBASE_SORTED) > 4096:
+            _SKBASE_SORTED.clear()
+        _SKBASE_SORTED[unsorted] = names
+    return (names, [getattr(obj, name) for name in <tuple>names])
 
 
 cdef object _shallow_params(object obj):

@@ -18,10 +18,10 @@ skbase (``skbase.base.BaseObject``, the base of sktime's estimators)
     ``lru_cache`` of ``inspect.signature``'s parameters per class. The
     compiled clone resolves ``get_param_names`` and ``_get_init_signature``
     exactly as that code does, calls ``_get_init_signature()`` exactly as
-    often as that code would (its cache statistics stay the same), and
-    computes the sorted names from the list it returns (kept per list, and
-    checked element by element on every use), then reads the attributes in
-    that order.
+    often as that code would (its cache statistics stay the same), reads
+    each ``p.name`` of the list it returns, sorts the names (the sorted
+    tuple remembered per tuple of exact strings), then reads the attributes
+    in that order.
 
 pyod (``pyod.models.base.BaseDetector``) is *not* recognised: its
 ``get_params`` is a copy of an old scikit-learn's, not of the installed

@@ -367,6 +367,15 @@ def test_skbase_signature_list_mutated(impl, skbase_base):
     finally:
         parameters.append(removed)
     same_outcome(impl, obj)
+    # even a Parameter's name (a writable slot) is read as skbase reads it
+    first = parameters[0]
+    original = first.name
+    first._name = "b"  # ["b", "b"]: one key, read twice
+    try:
+        assert same_outcome(impl, obj)[0] == "ok"
+    finally:
+        first._name = original
+    same_outcome(impl, obj)
 
 
 def test_skbase_overrides_are_called(impl, skbase_base):
