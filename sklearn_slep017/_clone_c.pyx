@@ -97,6 +97,10 @@ cdef object _known_skbase = _families.known_skbase
 cdef list _KNOWN_GET_PARAMS_LIST = _compat._KNOWN_GET_PARAMS
 cdef list _SKBASE_VERDICT = _families._SKBASE
 cdef str _SKBASE_MODULE = _families.SKBASE_MODULE
+cdef list _SKTIME_META_VERDICT = _families._SKTIME_META
+cdef str _SKTIME_META_MODULE = _families.SKTIME_META_MODULE
+cdef object _known_sktime_meta = _families.known_sktime_meta
+cdef object _super = builtins.super
 cdef object _MODULES = sys.modules
 cdef object _sorted = builtins.sorted
 cdef object _py_clone = _clone_py.clone
@@ -123,6 +127,8 @@ cdef str _S_INIT_SIGNATURE = "_get_init_signature"
 cdef str _S_BUILTINS = "__builtins__"
 cdef str _S_GETATTR = "getattr"
 cdef str _S_SORTED = "sorted"
+cdef str _S_SUPER = "super"
+cdef str _S_STEPS_ATTR = "_steps_attr"
 
 cdef tuple _EMPTY = ()
 cdef dict _DEEP_FALSE = {"deep": False}
@@ -249,7 +255,7 @@ cdef dict _SKBASE_SORTED = {}
 
 
 cdef inline bint _reads_builtin(object func, str name) except -1:
-    # The global ``name`` (``getattr`` or ``sorted``), read by ``func``'s
+    # The global ``name`` (``getattr``, ``sorted`` or ``super``), read by ``func``'s
     # code, resolves to the builtin as it was when this module was imported
     # (the one the inlined code uses).
     module_globals = <object>PyFunction_GetGlobals(func)
@@ -258,7 +264,9 @@ cdef inline bint _reads_builtin(object func, str name) except -1:
     func_builtins = getattr(func, _S_BUILTINS)
     if type(func_builtins) is not dict:
         return False
-    return (<dict>func_builtins).get(name) is (_getattr if name is _S_GETATTR else _sorted)
+    return (<dict>func_builtins).get(name) is (
+        _getattr if name is _S_GETATTR else _sorted if name is _S_SORTED else _super
+    )
 
 
 cdef bint _is_skbase_get_params(object obj, object method) except -1:
@@ -342,6 +350,61 @@ cdef object _skbase_shallow(object obj):
     return (names, [getattr(obj, name) for name in <tuple>names])
 
 
+cdef object _sktime_meta_known():
+    if _SKTIME_META_VERDICT:
+        return (<list>_SKTIME_META_VERDICT)[0]
+    if type(_MODULES) is dict and _SKTIME_META_MODULE not in <dict>_MODULES:
+        return None
+    return _known_sktime_meta()
+
+
+cdef bint _is_sktime_meta_get_params(object obj, object method) except -1:
+    """Whether ``method`` is sktime's reviewed composite ``get_params``
+    bound to ``obj`` (its code reads no global)."""
+    if not PyMethod_Check(method) or PyMethod_GET_SELF(method) is not <PyObject*>obj:
+        return False
+    known = _sktime_meta_known()
+    if known is None:
+        return False
+    func = <object>PyMethod_GET_FUNCTION(method)
+    return func is (<tuple>known)[0] and <object>PyFunction_GetCode(func) is (<tuple>known)[1]
+
+
+cdef object _sktime_meta_shallow(object obj):
+    """sktime's composite ``get_params(deep=False)``, its code verified:
+    ``self._get_params(self._steps_attr, deep=False)``, whose deep=False
+    path is ``getattr(super(), "get_params")(deep=False)``."""
+    cdef PyObject* defaults
+    known = _sktime_meta_known()
+    steps = getattr(obj, _S_STEPS_ATTR)
+    private = getattr(obj, _S_GET_PARAMS_PRIVATE)
+    verified = False
+    if PyMethod_Check(private) and PyMethod_GET_SELF(private) is <PyObject*>obj:
+        func = <object>PyMethod_GET_FUNCTION(private)
+        if func is (<tuple>known)[2] and <object>PyFunction_GetCode(func) is (<tuple>known)[3]:
+            defaults = PyFunction_GetDefaults(func)
+            closure = func.__closure__
+            verified = (
+                defaults is not NULL
+                and type(<object>defaults) is tuple
+                and len(<tuple>defaults) == 2
+                and (<tuple>defaults)[0] is True
+                and (<tuple>defaults)[1] is False
+                and type(closure) is tuple
+                and len(<tuple>closure) == 1
+                and (<tuple>closure)[0].cell_contents is (<tuple>known)[4]
+                and _reads_builtin(func, _S_GETATTR)
+                and _reads_builtin(func, _S_SUPER)
+            )
+    if not verified:
+        # Another _get_params: called as the verified get_params calls it.
+        return PyObject_Call(private, (steps,), _DEEP_FALSE)
+    inner = getattr(_super((<tuple>known)[4], obj), _S_GET_PARAMS)
+    if _is_skbase_get_params(obj, inner):
+        return _skbase_shallow(obj)
+    return PyObject_Call(inner, _EMPTY, _DEEP_FALSE)
+
+
 cdef object _shallow_params(object obj):
     """``obj.get_params(deep=False)``: a dict, or a tuple of names whose values
     follow in the returned list when upstream's (or a recognised family's)
@@ -350,6 +413,8 @@ cdef object _shallow_params(object obj):
     if not _get_params_is_base(obj, method):
         if _is_skbase_get_params(obj, method):
             return _skbase_shallow(obj)
+        if _is_sktime_meta_get_params(obj, method):
+            return _sktime_meta_shallow(obj)
         return PyObject_Call(method, _EMPTY, _DEEP_FALSE)
     names_method = getattr(obj, _S_GET_PARAM_NAMES)
     if not _is_bound_to(names_method, type(obj), _DEFAULT_GET_PARAM_NAMES_FUNCS):
@@ -768,8 +833,9 @@ def _get_params_path(obj):
         ``"base"`` (upstream's ``BaseEstimator.get_params``, inlined),
         ``"composition"`` (a scikit-learn composition's override, inlined),
         ``"skbase"`` (skbase's reviewed ``BaseObject.get_params``, inlined;
-        its ``get_param_names`` too unless overridden, which is then called)
-        or ``"call"`` (``get_params`` is called).
+        its ``get_param_names`` too unless overridden, which is then called),
+        ``"sktime-composite"`` (sktime's reviewed composite ``get_params``,
+        inlined down to skbase's) or ``"call"`` (``get_params`` is called).
     """
     method = getattr(obj, _S_GET_PARAMS)
     if _get_params_is_base(obj, method):
@@ -777,6 +843,8 @@ def _get_params_path(obj):
         return "base" if func is _UPSTREAM_GET_PARAMS else "composition"
     if _is_skbase_get_params(obj, method):
         return "skbase"
+    if _is_sktime_meta_get_params(obj, method):
+        return "sktime-composite"
     return "call"
 
 

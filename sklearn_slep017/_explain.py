@@ -16,8 +16,8 @@ override, so that the estimator's author can change it:
     ColumnTransformer, the heterogeneous ensembles), whose shallow
     ``get_params`` is upstream's by its code.
 ``recognised family``
-    skbase's ``BaseObject.get_params`` (sktime's estimators), verified to be
-    the reviewed code.
+    skbase's ``BaseObject.get_params`` (sktime's estimators), or sktime's
+    composite ``get_params`` down to it, verified to be the reviewed code.
 ``delegated``
     the object's own ``__sklearn_clone__`` runs instead (SLEP017).
 ``general``
@@ -43,6 +43,7 @@ PATHS = {
     "base": "fast",
     "composition": "recognised composition",
     "skbase": "recognised family (skbase)",
+    "sktime-composite": "recognised family (sktime composite)",
     "call": "general",
 }
 
@@ -119,7 +120,8 @@ def explain(estimator):
     -------
     path : str
         One of ``fast``, ``recognised composition``, ``recognised family
-        (skbase)``, ``delegated``, ``general``; followed by ``, slowed by:``
+        (skbase)``, ``recognised family (sktime composite)``, ``delegated``,
+        ``general``; followed by ``, slowed by:``
         and the overrides that cost time on that path, if any.
     lines : list of str
         What decided it: one line per look-up, naming the class of the MRO
@@ -173,6 +175,12 @@ def explain(estimator):
         lines.append(
             "get_params: %s, skbase's reviewed code: computed by the compiled "
             "clone" % where
+        )
+        lines.extend(_skbase_names_lines(estimator, cls, slow))
+    elif path == "sktime-composite":
+        lines.append(
+            "get_params: %s, sktime's reviewed composite code: computed by the "
+            "compiled clone down to skbase's BaseObject.get_params" % where
         )
         lines.extend(_skbase_names_lines(estimator, cls, slow))
     else:

@@ -23,6 +23,14 @@ skbase (``skbase.base.BaseObject``, the base of sktime's estimators)
     tuple remembered per tuple of exact strings), then reads the attributes
     in that order.
 
+sktime's composites (``sktime.base._meta._HeterogenousMetaEstimator``)
+    ``get_params(deep=False)`` reads ``self._steps_attr`` and returns
+    ``self._get_params(steps, deep=False)``, whose ``deep=False`` path is
+    ``getattr(super(), "get_params")(deep=False)``: skbase's, above. The
+    compiled clone makes the same two reads and the ``super()`` look-up,
+    and computes skbase's result where that look-up lands on it; whatever
+    else it finds there, it calls exactly as that code would.
+
 pyod (``pyod.models.base.BaseDetector``) is *not* recognised: its
 ``get_params`` is a copy of an old scikit-learn's, not of the installed
 one's. It calls ``warnings.simplefilter("always", DeprecationWarning)``,
@@ -37,7 +45,7 @@ import builtins
 import sys
 import textwrap
 
-__all__ = ["SKBASE_MODULE", "same_code", "known_skbase"]
+__all__ = ["SKBASE_MODULE", "known_skbase", "known_sktime_meta", "same_code"]
 
 SKBASE_MODULE = "skbase.base._base"
 
@@ -90,6 +98,46 @@ _SKBASE_REVIEWED = textwrap.dedent(
 # Global names the reviewed code reads on its deep=False path, each of which
 # must resolve to the builtin of that name.
 SKBASE_BUILTINS = ("getattr", "sorted")
+
+SKTIME_META_MODULE = "sktime.base._meta"
+
+# sktime's composite base (sktime 0.30 to 1.2 carry it unchanged).
+_SKTIME_META_REVIEWED = textwrap.dedent(
+    '''
+    class _HeterogenousMetaEstimator:
+        def get_params(self, deep=True):
+            """docstring"""
+            steps = self._steps_attr
+            return self._get_params(steps, deep=deep)
+
+        def _get_params(self, attr, deep=True, fitted=False):
+            if fitted:
+                private_method = "_get_fitted_params"
+                public_method = "get_fitted_params"
+                deepkw = {}
+            else:
+                private_method = "get_params"
+                public_method = "get_params"
+                deepkw = {"deep": deep}
+
+            out = getattr(super(), private_method)(**deepkw)
+            if deep and hasattr(self, attr):
+                estimators = getattr(self, attr)
+                estimators = [(x[0], x[1]) for x in estimators]
+                estimator_dict = {name: estimator for name, estimator in estimators}
+                out.update(estimator_dict)
+                for name, estimator in estimators:
+                    cond1 = hasattr(estimator, public_method)
+                    is_fitted = hasattr(estimator, "is_fitted") and estimator.is_fitted
+                    cond2 = not fitted or is_fitted
+                    if cond1 and cond2:
+                        for key, value in getattr(estimator, public_method)(
+                            **deepkw
+                        ).items():
+                            out[f"{name}__{key}"] = value
+            return out
+    '''
+)
 
 
 def _reviewed_skbase():
@@ -248,4 +296,51 @@ def known_skbase():
                 get_param_names.__code__,
             )
     _SKBASE.append(verdict)
+    return verdict
+
+
+# (get_params, its code, _get_params, its code, the class defining both),
+# or None when sktime's code is not the reviewed one.
+_SKTIME_META = []
+
+
+def known_sktime_meta():
+    """sktime's composite ``get_params`` and ``_get_params``, once verified.
+
+    Returns
+    -------
+    known : tuple or None
+        ``(get_params, get_params.__code__, _get_params,
+        _get_params.__code__, _HeterogenousMetaEstimator)`` when
+        ``sktime.base._meta`` is imported and both functions are the reviewed
+        code; None when it is not imported (asked again next time) or differs
+        (remembered). Callers check on every use that the functions still
+        carry this code, ``_get_params``' defaults and ``__class__`` cell,
+        and the builtins it reads (``getattr``, ``super``).
+    """
+    if _SKTIME_META:
+        return _SKTIME_META[0]
+    module = sys.modules.get(SKTIME_META_MODULE)
+    if module is None:
+        return None
+    base = getattr(module, "_HeterogenousMetaEstimator", None)
+    verdict = None
+    try:
+        get_params = base.__dict__["get_params"]
+        private = base.__dict__["_get_params"]
+    except (AttributeError, KeyError, TypeError):
+        get_params = private = None
+    if get_params is not None:
+        namespace = {}
+        exec(compile(_SKTIME_META_REVIEWED, "<reviewed sktime>", "exec"), namespace)
+        reviewed = namespace["_HeterogenousMetaEstimator"]
+        if (
+            same_code(get_params, reviewed.__dict__["get_params"])
+            and same_code(private, reviewed.__dict__["_get_params"])
+            and private.__closure__ is not None
+            and len(private.__closure__) == 1
+            and private.__closure__[0].cell_contents is base
+        ):
+            verdict = (get_params, get_params.__code__, private, private.__code__, base)
+    _SKTIME_META.append(verdict)
     return verdict

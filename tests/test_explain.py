@@ -113,9 +113,16 @@ def test_sktime_and_skbase_overrides():
 
     assert explain(NaiveForecaster())[0] == "recognised family (skbase)"
     verdict, lines = explain(TransformedTargetForecaster([("f", NaiveForecaster())]))
-    assert verdict == "general, slowed by: get_params"
-    assert any("_HeterogenousMetaEstimator" in line and "overrides skbase's" in line
+    assert verdict == "recognised family (sktime composite)"
+    assert any(line.startswith("get_params: sktime.base._meta._HeterogenousMetaEstimator,")
                for line in lines)
+
+    # sktime's pipelines of one kind write their own get_params
+    from sktime.classification.compose import ClassifierPipeline
+
+    verdict, lines = explain(ClassifierPipeline.create_test_instance())
+    assert verdict == "general, slowed by: get_params"
+    assert any("ClassifierPipeline" in line and "overrides skbase's" in line for line in lines)
 
 
 def test_skbase_own_get_param_names():

@@ -498,6 +498,135 @@ def _three_params(BaseObject):
     return Three
 
 
+# ---------------------------------------------------------------------------
+# sktime's composites (_HeterogenousMetaEstimator), case by case.
+
+
+@pytest.fixture
+def meta_base():
+    require("sktime")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from sktime.base._meta import _HeterogenousMetaEstimator
+        from sktime.transformations.compose import TransformerPipeline
+        from sktime.transformations.series.exponent import ExponentTransformer
+    return _HeterogenousMetaEstimator, TransformerPipeline, ExponentTransformer
+
+
+def _counting_pipeline(TransformerPipeline):
+    class Counting(TransformerPipeline):
+        reads = 0
+
+        @property
+        def _steps_attr(self):
+            type(self).reads += 1
+            return "_steps"
+
+    return Counting
+
+
+def test_sktime_composites_take_the_recognised_path(meta_base):
+    Meta, _, _ = meta_base
+    c = compiled()
+    objects = _sktime_test_instances()
+    for obj in objects:
+        own = [k for k in type(obj).__mro__ if "get_params" in vars(k)][0] is Meta
+        assert (c._get_params_path(obj) == "sktime-composite") == own, type(obj)
+    assert sum(c._get_params_path(obj) == "sktime-composite" for obj in objects) >= 30
+
+
+def test_sktime_composite_reads_as_sktime_does(impl, meta_base):
+    _, TransformerPipeline, ExponentTransformer = meta_base
+    Counting = _counting_pipeline(TransformerPipeline)
+    obj = Counting([ExponentTransformer(power=3), ExponentTransformer()])
+    counts = []
+    for clone in (UPSTREAM_CLONE, impl.clone):
+        Counting.reads = 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            same = clone(obj)
+        counts.append(Counting.reads)
+        assert same.steps[0].power == 3
+    assert counts[0] == counts[1] >= 2
+    same_outcome(impl, obj)
+    assert compiled()._get_params_path(obj) == "sktime-composite"
+
+
+def test_sktime_composite_overrides_are_called(impl, meta_base):
+    Meta, TransformerPipeline, ExponentTransformer = meta_base
+    from skbase.base import BaseObject
+
+    class OwnPrivate(TransformerPipeline):
+        calls = []
+
+        def _get_params(self, attr, deep=True, fitted=False):
+            type(self).calls.append((attr, deep, fitted))
+            return super()._get_params(attr, deep=deep, fitted=fitted)
+
+    class Between(BaseObject):
+        calls = 0
+
+        def get_params(self, deep=True):
+            Between.calls += 1
+            return super().get_params(deep=deep)
+
+    class Piped(TransformerPipeline, Between):
+        pass
+
+    # super() in the composite's code reaches Between.get_params first
+    mro = Piped.__mro__
+    assert mro.index(Meta) < mro.index(Between) < mro.index(BaseObject)
+
+    c = compiled()
+    for obj, counter in (
+        (OwnPrivate([ExponentTransformer()]), lambda: list(OwnPrivate.calls)),
+        (Piped([ExponentTransformer()]), lambda: Between.calls),
+    ):
+        assert c._get_params_path(obj) == "sktime-composite"
+        counts = []
+        for clone in (UPSTREAM_CLONE, impl.clone):
+            OwnPrivate.calls = []
+            Between.calls = 0
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                clone(obj)
+            counts.append(counter())
+        assert counts[0] == counts[1]
+        # the original's and the clone's, and whatever the constructor asks
+        calls = counts[0] if type(counts[0]) is int else len(counts[0])
+        assert calls >= 2
+        if type(counts[0]) is list:
+            assert set(counts[0]) == {("_steps", False, False)}
+        same_outcome(impl, obj)
+
+
+def test_sktime_composite_changed_code_is_not_trusted(meta_base, monkeypatch):
+    Meta, TransformerPipeline, ExponentTransformer = meta_base
+    c = compiled()
+    obj = TransformerPipeline([ExponentTransformer(power=2)])
+    assert c._get_params_path(obj) == "sktime-composite"
+    # fitted=True by default: the composite would return fitted parameters
+    monkeypatch.setattr(Meta._get_params, "__defaults__", (True, True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert outcome(c.clone, obj) == outcome(UPSTREAM_CLONE, obj)
+    monkeypatch.undo()
+    monkeypatch.setattr(sys.modules["sktime.base._meta"], "super",
+                        lambda *a: super(*a), raising=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert outcome(c.clone, obj) == outcome(UPSTREAM_CLONE, obj)
+    monkeypatch.undo()
+
+    def get_params(self, deep=True):
+        return {"steps": []}
+
+    monkeypatch.setattr(Meta.get_params, "__code__", get_params.__code__)
+    assert c._get_params_path(obj) == "call"
+    monkeypatch.undo()
+    assert c._get_params_path(obj) == "sktime-composite"
+
+
 def test_same_code_compares_instructions():
     def f(self, deep=True):
         """Doc."""
@@ -521,6 +650,13 @@ def test_same_code_compares_instructions():
     assert _families.same_code(
         BaseEstimator.get_params, BaseEstimator.get_params
     )
+
+
+def test_known_sktime_meta_verifies_the_installed_code(meta_base):
+    Meta, _, _ = meta_base
+    known = _families.known_sktime_meta()
+    assert known is not None
+    assert known[0] is Meta.__dict__["get_params"] and known[4] is Meta
 
 
 def test_known_skbase_verifies_the_installed_code(skbase_base):
