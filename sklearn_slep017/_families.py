@@ -49,7 +49,7 @@ __all__ = ["SKBASE_MODULE", "known_skbase", "known_sktime_meta", "same_code"]
 
 SKBASE_MODULE = "skbase.base._base"
 
-# skbase's code, as reviewed (scikit-base 1.0 to 1.2 carry it unchanged):
+# skbase's code, as reviewed (the text of scikit-base 1.1.1 and 1.2.0):
 # the docstrings are left out, every instruction is kept.
 _SKBASE_REVIEWED = textwrap.dedent(
     '''
@@ -101,7 +101,7 @@ SKBASE_BUILTINS = ("getattr", "sorted")
 
 SKTIME_META_MODULE = "sktime.base._meta"
 
-# sktime's composite base (sktime 0.30 to 1.2 carry it unchanged).
+# sktime's composite base, as reviewed (the text of sktime 1.2.0).
 _SKTIME_META_REVIEWED = textwrap.dedent(
     '''
     class _HeterogenousMetaEstimator:
