@@ -46,22 +46,30 @@ $(VENV)/.installed-clients: pyproject.toml | $(VENV)/.installed-test
 	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" --group clients
 	touch $@
 
+# The `families` group (scikit-base, sktime, pyod) for tests/clone/test_families.py
+# and the families benchmarks (`make bench`, asv), installed the same way as
+# `clients`: beside the project, scikit-learn held at its version.
+$(VENV)/.installed-families: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" --group families
+	touch $@
+
 build: $(VENV)/.build-deps
 	$(PY) setup.py --quiet build_ext --inplace
 
 # SKLEARN_SLEP017_REQUIRE_CLIENTS=1: a client that does not import fails
-# tests/clone/test_clients.py instead of skipping it.
-test: $(VENV)/.installed-test $(VENV)/.installed-clients build
+# tests/clone/test_clients.py instead of skipping it; likewise
+# SKLEARN_SLEP017_REQUIRE_FAMILIES=1 for the families tests.
+test: $(VENV)/.installed-test $(VENV)/.installed-clients $(VENV)/.installed-families build
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"
-	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 SKLEARN_SLEP017_REQUIRE_FAMILIES=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # A silent fallback to the pure-Python reference must not pass as a compiled
 # run: CI (.ci/run) checks this before the tests.
 check-compiled: $(VENV)/.installed-test build
 	$(PY) -c "import sklearn_slep017 as s; impl = s.implementation(); print('implementation:', impl); assert impl == 'compiled', impl"
 
-bench: $(VENV)/.installed-bench build
-	$(PY) -m sklearn_slep017 bench --output bench-results
+bench: $(VENV)/.installed-bench $(VENV)/.installed-families build
+	$(PY) -m sklearn_slep017 bench --families --output bench-results
 
 clean:
 	rm -rf build *.egg-info sklearn_slep017/_clone_c.c sklearn_slep017/*.so bench-results

@@ -23,6 +23,11 @@ SUBCOMMANDS = {
         "sklearn_slep017.checks._cli",
         "check estimators against the clone contract (module:Object specs)",
     ),
+    "explain": (
+        "sklearn_slep017._explain",
+        "say which path the compiled clone takes for a class, and which "
+        "override keeps it off the fast one (module:Class specs)",
+    ),
 }
 
 # Verbs that moved out of the installed package: the maintainer tools of a

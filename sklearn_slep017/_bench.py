@@ -149,6 +149,12 @@ def add_arguments(parser):
         % DEFAULT_FLAT,
     )
     parser.add_argument(
+        "--families", action="store_true",
+        help="also time estimator families outside scikit-learn's base class "
+        "(skbase/sktime, pyod, hand-written get_params, custom __getattr__) "
+        "against their floors: families.md and families.json",
+    )
+    parser.add_argument(
         "--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
         help="timing budget per workload used to choose repeats "
         "(default: %(default)s)",
@@ -190,6 +196,10 @@ def run(args):
     for path in paths:
         print("wrote %s" % path, file=sys.stderr)
     print(format_markdown(results, notes=False))
+    if getattr(args, "families", False):
+        from ._bench_families import run_families_section
+
+        run_families_section(args.output, quick=quick, progress=sys.stderr)
     if results["failures"]:
         print("some implementations failed: %s" % ", ".join(results["failures"]),
               file=sys.stderr)

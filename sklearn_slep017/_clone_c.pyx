@@ -33,7 +33,7 @@ import types
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF
 
-from . import _clone_py, _compat
+from . import _clone_py, _compat, _families
 from ._diagnostics import (
     annotate,
     annotate_entry,
@@ -60,6 +60,8 @@ cdef extern from "Python.h":
     object PyObject_Vectorcall(object callable, PyObject** args, size_t nargsf, PyObject* kwnames)
     int PyObject_IsInstance(object inst, object cls) except -1
     object PyDict_Copy(object d)
+    PyObject* PyFunction_GetGlobals(object op)
+    PyObject* PyFunction_GetDefaults(object op)
     int PySequence_Contains(object seq, object value) except -1
 
 
@@ -90,6 +92,17 @@ cdef object _not_an_estimator_error = _clone_py._not_an_estimator_error
 cdef object _modified_parameter_error = _clone_py._modified_parameter_error
 cdef object _carry_metadata_request = _clone_py._carry_metadata_request
 cdef object _known_get_params = _compat.known_get_params
+cdef object _known_skbase = _families.known_skbase
+# The lists those two functions fill once (never emptied): read directly.
+cdef list _KNOWN_GET_PARAMS_LIST = _compat._KNOWN_GET_PARAMS
+cdef list _SKBASE_VERDICT = _families._SKBASE
+cdef str _SKBASE_MODULE = _families.SKBASE_MODULE
+cdef list _SKTIME_META_VERDICT = _families._SKTIME_META
+cdef str _SKTIME_META_MODULE = _families.SKTIME_META_MODULE
+cdef object _known_sktime_meta = _families.known_sktime_meta
+cdef object _super = builtins.super
+cdef object _MODULES = sys.modules
+cdef object _sorted = builtins.sorted
 cdef object _py_clone = _clone_py.clone
 cdef object _py_clone_parametrized = _clone_py.clone_parametrized
 cdef object _UPSTREAM_GET_PARAMS = _compat.UPSTREAM_GET_PARAMS
@@ -109,6 +122,13 @@ cdef str _S_METADATA = "_metadata_request"
 cdef str _S_OUTPUT = "_sklearn_output_config"
 cdef str _S_CALLBACKS = "_skl_callbacks"
 cdef str _S_INIT = "__init__"
+cdef str _S_GET_PARAM_NAMES_SKBASE = "get_param_names"
+cdef str _S_INIT_SIGNATURE = "_get_init_signature"
+cdef str _S_BUILTINS = "__builtins__"
+cdef str _S_GETATTR = "getattr"
+cdef str _S_SORTED = "sorted"
+cdef str _S_SUPER = "super"
+cdef str _S_STEPS_ATTR = "_steps_attr"
 
 cdef tuple _EMPTY = ()
 cdef dict _DEEP_FALSE = {"deep": False}
@@ -201,7 +221,9 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
     func = <object>PyMethod_GET_FUNCTION(method)
     if func is _UPSTREAM_GET_PARAMS:
         return True
-    composition, overrides = _known_get_params()
+    # the computed entry read directly, without a Python call, once it exists
+    known = (<list>_KNOWN_GET_PARAMS_LIST)[0] if _KNOWN_GET_PARAMS_LIST else _known_get_params()
+    composition, overrides = known
     for override, owner in overrides:
         if override is func:
             break
@@ -222,11 +244,177 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
     )
 
 
+# ---------------------------------------------------------------------------
+# skbase's BaseObject.get_params(deep=False), computed where it provably is
+# the reviewed code (see _families).
+
+# Parameter names in signature order (a tuple of exact str) -> the same
+# names sorted, one tuple per distinct signature: sorting strings is pure,
+# and handing out the same tuple lets the read-back compare by position.
+cdef dict _SKBASE_SORTED = {}
+
+
+cdef inline bint _reads_builtin(object func, str name) except -1:
+    # The global ``name`` (``getattr``, ``sorted`` or ``super``), read by ``func``'s
+    # code, resolves to the builtin as it was when this module was imported
+    # (the one the inlined code uses).
+    module_globals = <object>PyFunction_GetGlobals(func)
+    if type(module_globals) is not dict or name in <dict>module_globals:
+        return False
+    func_builtins = getattr(func, _S_BUILTINS)
+    if type(func_builtins) is not dict:
+        return False
+    return (<dict>func_builtins).get(name) is (
+        _getattr if name is _S_GETATTR else _sorted if name is _S_SORTED else _super
+    )
+
+
+cdef bint _is_skbase_get_params(object obj, object method) except -1:
+    """Whether ``method`` is skbase's reviewed ``get_params`` bound to ``obj``."""
+    if not PyMethod_Check(method) or PyMethod_GET_SELF(method) is not <PyObject*>obj:
+        return False
+    if _SKBASE_VERDICT:
+        known = (<list>_SKBASE_VERDICT)[0]
+    elif type(_MODULES) is dict and _SKBASE_MODULE not in <dict>_MODULES:
+        # skbase not imported: no object can be one of its (were sys.modules
+        # replaced, skbase's objects would only be cloned the general way)
+        return False
+    else:
+        known = _known_skbase()
+    if known is None:
+        return False
+    func = <object>PyMethod_GET_FUNCTION(method)
+    return (
+        func is (<tuple>known)[0]
+        and <object>PyFunction_GetCode(func) is (<tuple>known)[1]
+        and _reads_builtin(func, _S_GETATTR)
+    )
+
+
+cdef object _skbase_names_owner(object names_method):
+    """The class whose ``_get_init_signature`` skbase's ``get_param_names``
+    would call, or None when ``names_method`` (``self.get_param_names``) is
+    not provably the reviewed classmethod with ``sort=True``."""
+    cdef PyObject* defaults
+    if not PyMethod_Check(names_method) or not _SKBASE_VERDICT:
+        return None
+    known = (<list>_SKBASE_VERDICT)[0]
+    names_func = <object>PyMethod_GET_FUNCTION(names_method)
+    if (
+        names_func is not (<tuple>known)[2]
+        or <object>PyFunction_GetCode(names_func) is not (<tuple>known)[3]
+    ):
+        return None
+    defaults = PyFunction_GetDefaults(names_func)
+    if (
+        defaults is NULL
+        or type(<object>defaults) is not tuple
+        or len(<tuple>defaults) != 1
+        or (<tuple>defaults)[0] is not True
+    ):
+        return None
+    if not _reads_builtin(names_func, _S_SORTED):
+        return None
+    return <object>PyMethod_GET_SELF(names_method)
+
+
+cdef object _skbase_shallow(object obj):
+    """skbase's ``get_params(deep=False)`` for ``obj``, its code verified:
+    ``{key: getattr(self, key) for key in self.get_param_names()}``."""
+    cdef PyObject* found = NULL
+    names_method = getattr(obj, _S_GET_PARAM_NAMES_SKBASE)
+    owner = _skbase_names_owner(names_method)
+    if owner is None:
+        # Another get_param_names: called, and its result read as the
+        # verified get_params reads it.
+        return {key: getattr(obj, key) for key in names_method()}
+    parameters = getattr(owner, _S_INIT_SIGNATURE)()
+    # The reviewed get_param_names: every ``p.name`` read, in order, as
+    # there (the list, its Parameter objects and their names are whatever
+    # they are now); only the sorting of exact strings is remembered.
+    names_list = [p.name for p in parameters]
+    for name in names_list:
+        if type(name) is not str:
+            return {key: getattr(obj, key) for key in _sorted(names_list)}
+    unsorted = tuple(names_list)
+    if clone_dict_get_ref(_SKBASE_SORTED, unsorted, &found) == 1:
+        names = <object>found
+        Py_DECREF(names)
+    else:
+        names = tuple(_sorted(names_list))
+        if len(set(names)) != len(names):  # a dict keeps one of each
+            return {key: getattr(obj, key) for key in names}
+        if len(_SKBASE_SORTED) > 4096:
+            _SKBASE_SORTED.clear()
+        _SKBASE_SORTED[unsorted] = names
+    return (names, [getattr(obj, name) for name in <tuple>names])
+
+
+cdef object _sktime_meta_known():
+    if _SKTIME_META_VERDICT:
+        return (<list>_SKTIME_META_VERDICT)[0]
+    if type(_MODULES) is dict and _SKTIME_META_MODULE not in <dict>_MODULES:
+        return None
+    return _known_sktime_meta()
+
+
+cdef bint _is_sktime_meta_get_params(object obj, object method) except -1:
+    """Whether ``method`` is sktime's reviewed composite ``get_params``
+    bound to ``obj`` (its code reads no global)."""
+    if not PyMethod_Check(method) or PyMethod_GET_SELF(method) is not <PyObject*>obj:
+        return False
+    known = _sktime_meta_known()
+    if known is None:
+        return False
+    func = <object>PyMethod_GET_FUNCTION(method)
+    return func is (<tuple>known)[0] and <object>PyFunction_GetCode(func) is (<tuple>known)[1]
+
+
+cdef object _sktime_meta_shallow(object obj):
+    """sktime's composite ``get_params(deep=False)``, its code verified:
+    ``self._get_params(self._steps_attr, deep=False)``, whose deep=False
+    path is ``getattr(super(), "get_params")(deep=False)``."""
+    cdef PyObject* defaults
+    known = _sktime_meta_known()
+    steps = getattr(obj, _S_STEPS_ATTR)
+    private = getattr(obj, _S_GET_PARAMS_PRIVATE)
+    verified = False
+    if PyMethod_Check(private) and PyMethod_GET_SELF(private) is <PyObject*>obj:
+        func = <object>PyMethod_GET_FUNCTION(private)
+        if func is (<tuple>known)[2] and <object>PyFunction_GetCode(func) is (<tuple>known)[3]:
+            defaults = PyFunction_GetDefaults(func)
+            closure = func.__closure__
+            verified = (
+                defaults is not NULL
+                and type(<object>defaults) is tuple
+                and len(<tuple>defaults) == 2
+                and (<tuple>defaults)[0] is True
+                and (<tuple>defaults)[1] is False
+                and type(closure) is tuple
+                and len(<tuple>closure) == 1
+                and (<tuple>closure)[0].cell_contents is (<tuple>known)[4]
+                and _reads_builtin(func, _S_GETATTR)
+                and _reads_builtin(func, _S_SUPER)
+            )
+    if not verified:
+        # Another _get_params: called as the verified get_params calls it.
+        return PyObject_Call(private, (steps,), _DEEP_FALSE)
+    inner = getattr(_super((<tuple>known)[4], obj), _S_GET_PARAMS)
+    if _is_skbase_get_params(obj, inner):
+        return _skbase_shallow(obj)
+    return PyObject_Call(inner, _EMPTY, _DEEP_FALSE)
+
+
 cdef object _shallow_params(object obj):
     """``obj.get_params(deep=False)``: a dict, or a tuple of names whose values
-    follow in the returned list when upstream's code provably ran."""
+    follow in the returned list when upstream's (or a recognised family's)
+    code provably ran."""
     method = getattr(obj, _S_GET_PARAMS)
     if not _get_params_is_base(obj, method):
+        if _is_skbase_get_params(obj, method):
+            return _skbase_shallow(obj)
+        if _is_sktime_meta_get_params(obj, method):
+            return _sktime_meta_shallow(obj)
         return PyObject_Call(method, _EMPTY, _DEEP_FALSE)
     names_method = getattr(obj, _S_GET_PARAM_NAMES)
     if not _is_bound_to(names_method, type(obj), _DEFAULT_GET_PARAM_NAMES_FUNCS):
@@ -631,6 +819,33 @@ get_param_names.__doc__ = _clone_py.get_param_names.__doc__.replace(
 
 _DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
 _DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)
+
+
+def _get_params_path(obj):
+    """Which way the compiled clone gets ``obj.get_params(deep=False)``.
+
+    For ``python -m sklearn_slep017 explain`` and tests: the same checks the
+    clone makes, without calling ``get_params``.
+
+    Returns
+    -------
+    path : str
+        ``"base"`` (upstream's ``BaseEstimator.get_params``, inlined),
+        ``"composition"`` (a scikit-learn composition's override, inlined),
+        ``"skbase"`` (skbase's reviewed ``BaseObject.get_params``, inlined;
+        its ``get_param_names`` too unless overridden, which is then called),
+        ``"sktime-composite"`` (sktime's reviewed composite ``get_params``,
+        inlined down to skbase's) or ``"call"`` (``get_params`` is called).
+    """
+    method = getattr(obj, _S_GET_PARAMS)
+    if _get_params_is_base(obj, method):
+        func = <object>PyMethod_GET_FUNCTION(method)
+        return "base" if func is _UPSTREAM_GET_PARAMS else "composition"
+    if _is_skbase_get_params(obj, method):
+        return "skbase"
+    if _is_sktime_meta_get_params(obj, method):
+        return "sktime-composite"
+    return "call"
 
 
 def _thread_stack():

@@ -208,3 +208,41 @@ def identities(original, cloned):
         for a, b in zip(original, cloned):
             facts.extend(identities(a, b))
     return facts
+
+
+def outcome(clone, obj, safe=True):
+    """``("error", type, message)`` or ``("ok", structure, identities)``."""
+    try:
+        result = clone(obj, safe=safe)
+    except Exception as exc:
+        return ("error", type(exc), str(exc))
+    return ("ok", structure(result), identities(obj, result))
+
+
+# The `families` dependency group (tests/clone/test_families.py and friends).
+REQUIRE_FAMILIES = os.environ.get("SKLEARN_SLEP017_REQUIRE_FAMILIES", "").strip().lower() not in (
+    "", "0", "false", "no", "off",
+)
+
+FAMILY_MODULES = {
+    "skbase": ("skbase", "skbase.base"),
+    "sktime": ("skbase", "sktime", "sktime.registry"),
+    "pyod": ("pyod", "pyod.models.base"),
+}
+
+
+def require(family):
+    """Import ``family``'s modules, or skip (fail when families are required)."""
+    for name in FAMILY_MODULES[family]:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # an incompatible release may raise anything
+            reason = "family %s is not importable: %s: %s" % (name, type(exc).__name__, exc)
+            if REQUIRE_FAMILIES:
+                pytest.fail(
+                    reason + " (SKLEARN_SLEP017_REQUIRE_FAMILIES=1; install the "
+                    "'families' dependency group)",
+                    pytrace=False,
+                )
+            pytest.skip(reason)
+    return importlib.import_module(FAMILY_MODULES[family][-1])

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 import pytest
-from support import default_constructible_estimators, identities, since, structure
+from support import default_constructible_estimators, identities, outcome, since, structure
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator
@@ -47,15 +47,6 @@ def assert_same_clone(impl, obj, safe=True):
     assert structure(got) == structure(expected)
     assert identities(obj, got) == identities(obj, expected)
     return got, expected
-
-
-def outcome(clone, obj, safe=True):
-    """``("error", type, message)`` or ``("ok", structure, identities)``."""
-    try:
-        result = clone(obj, safe=safe)
-    except Exception as exc:
-        return ("error", type(exc), str(exc))
-    return ("ok", structure(result), identities(obj, result))
 
 
 # ---------------------------------------------------------------------------
