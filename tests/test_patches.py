@@ -36,7 +36,7 @@ VERSIONS = sorted(_patches.SERIES)
 @pytest.fixture(scope="module")
 def sdists():
     try:
-        return {version: _patches.fetch_sdist(version) for version in VERSIONS}
+        return {version: _patches.fetch_sdist(version) for version in _patches.SDISTS}
     except _patches.FetchError as exc:
         pytest.skip(
             "pristine scikit-learn sdist unavailable (registry unreachable?): %s" % exc
@@ -118,16 +118,44 @@ def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
         )
 
 
-def test_patches_carry_dep3_headers():
+def test_patches_are_plain_commits_by_a_placeholder_author():
+    # A pull request's commit: title and body, the submitter's identity to be
+    # filled in; no DEP-3 lines (provenance is in patches/README.md).
+    author = "From: %s <%s>\n" % _patches.PLACEHOLDER_AUTHOR
     for version in VERSIONS:
         folder = _patches.PATCHES_DIR / version
         names = (folder / "series").read_text().split()
         assert names == sorted(p.name for p in folder.glob("*.patch"))
+        assert (folder / "BASE").read_text() == _patches.base_note(version)
         for name in names:
             text = (folder / name).read_text()
             assert text.startswith("From 0000000000000000000000000000000000000000 ")
-            for header in ("Description: ", "Origin: ", "Forwarded: "):
-                assert "\n" + header in text, (name, header)
+            assert author in text, name
+            header = text.split("\n---\n", 1)[0]
+            for dep3 in ("Description: ", "Origin: ", "Forwarded: "):
+                assert "\n" + dep3 not in header, (name, dep3)
+
+
+def test_each_pull_request_is_one_patch_with_its_changelog_fragment():
+    # The 1.9.1 and main series: one patch per pull request, each adding one
+    # towncrier fragment under sklearn.base/ whose type matches its prefix.
+    types = {"PERF": "efficiency", "ENH": "enhancement", "FIX": "fix"}
+    for version in ("1.9.1", "main"):
+        folder = _patches.PATCHES_DIR / version
+        for name in (folder / "series").read_text().split():
+            text = (folder / name).read_text()
+            prefix = name.split("-")[1]
+            fragments = [
+                line[len("+++ b/") :]
+                for line in text.splitlines()
+                if line.startswith("+++ b/doc/whats_new/upcoming_changes/")
+            ]
+            assert len(fragments) == 1, (name, fragments)
+            folder_name, fragment = fragments[0].split("/")[-2:]
+            assert folder_name == "sklearn.base"
+            assert fragment.endswith(".%s.rst" % types[prefix]), (name, fragment)
+            added = text.split("+++ b/" + fragments[0], 1)[1]
+            assert "|Efficiency|" not in added and "|Enhancement|" not in added
 
 
 def _only_index(monkeypatch, url):
