@@ -12,7 +12,7 @@ help:
 	@echo "make test    the whole test suite, both implementations"
 	@echo "make build   (re)compile the Cython extension in place"
 	@echo "make docs    the documentation site (docs/_build/html), warnings are errors"
-	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package"
+	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package, review with upstream's tools"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -137,9 +137,14 @@ UPSTREAM_BUILD ?= .upstream-build
 .PHONY: patches-check patches-regenerate upstream-build
 
 # Apply each series to the pristine sdist (downloaded once, cached) and
-# compare the patched scikit-learn with the package's code.
-patches-check: $(VENV)/.installed-test
+# compare the patched scikit-learn with the package's code; then review what
+# each patch adds with scikit-learn's own tools at its pinned versions (the
+# `patches` dependency group: ruff 0.12.2, cython-lint, numpydoc), its
+# towncrier conventions and no names of this project. Findings are printed as
+# `<patch> <file>:<line> <rule> <message>`; any fails the target.
+patches-check: $(VENV)/.installed-test $(VENV)/.installed-patches
 	$(PY) -m maint_tools.patches check
+	$(PY) -m maint_tools.patches review
 
 patches-regenerate: $(VENV)/.installed-test
 	$(PY) -m maint_tools.patches regenerate

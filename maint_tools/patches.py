@@ -242,11 +242,18 @@ _BASE = "sklearn/base.py"
 _CLONE_PY = "_clone_py.py"
 
 # Text rewrites shared by every module copied into ``sklearn/utils``.
+# A comment of _clone_py.py's _ATOMIC_TYPES, reworded for upstream.
+_ATOMIC_COMMENT_SUB = (
+    "``get_params``, so that upstream's\n# clone(x, safe=False) is ``x`` itself.",
+    "``get_params``: clone(x, safe=False)\n# returns ``x`` itself.",
+)
+
 _DIAGNOSTICS_REWRITES = (
     # The package's license header; the patched file's is scikit-learn's
     # business (the same license).
     ("# SPDX-License-Identifier: BSD-3-Clause\n", ""),
     ("sklearn_slep017: cloning failed", "cloning failed"),
+    ("the exception keeps upstream's type", "the exception keeps its type"),
     ("_sklearn_slep017_", "_sklearn_clone_"),
     (
         "from sklearn_slep017._diagnostics import",
@@ -321,6 +328,7 @@ _SERIES_1_2_2 = Series(
                     f"{_CLONE_PY}:_ATOMIC_TYPES",
                     f"{_BASE}:_ATOMIC_TYPES",
                     before="def clone(",
+                    subs=(_ATOMIC_COMMENT_SUB,),
                 ),
                 Define(
                     f"{_CLONE_PY}:_CONTAINER_TYPES",
@@ -331,6 +339,12 @@ _SERIES_1_2_2 = Series(
                     f"{_CLONE_PY}:_is_default_sklearn_clone",
                     f"{_BASE}:_is_default_sklearn_clone",
                     before="def clone(",
+                    subs=(
+                        (
+                            "    # A bound ``BaseEstimator.__sklearn_clone__``, upstream's or ours,\n",
+                            "    # A bound ``BaseEstimator.__sklearn_clone__``,\n",
+                        ),
+                    ),
                 ),
                 Define(
                     f"{_CLONE_PY}:_is_atomic_type",
@@ -347,11 +361,25 @@ _SERIES_1_2_2 = Series(
                     f"{_CLONE_PY}:clone_parametrized",
                     f"{_BASE}:_clone_parametrized",
                     before="class BaseEstimator",
+                    subs=(
+                        (
+                            "        # upstream's ``estimator_type in (list, tuple, set, frozenset)``\n"
+                            "        # compares",
+                            "        # ``estimator_type in (list, tuple, set, frozenset)``\n"
+                            "        # compares",
+                        ),
+                    ),
                 ),
                 Define(
                     f"{_CLONE_PY}:_not_an_estimator_error",
                     f"{_BASE}:_not_an_estimator_error",
                     before="class BaseEstimator",
+                    subs=(
+                        (
+                            "    # Upstream's messages, shared by both implementations.\n",
+                            "    # The messages clone has always used.\n",
+                        ),
+                    ),
                 ),
                 Define(
                     f"{_CLONE_PY}:_modified_parameter_error",
@@ -489,10 +517,13 @@ _MODIFIED_PARAMETER_INLINE = (
 _CONTAINER_COMMENT_SUB = (
     "        # upstream's ``estimator_type in (list, tuple, set, frozenset)``\n"
     "        # compares the class with each: a metaclass's __eq__ runs (and may\n"
-    "        # raise); a class of metaclass ``type`` compares by identity alone\n",
+    "        # raise); a class of metaclass ``type`` compares by identity alone\n"
+    "        type(estimator_type) is not type\n"
+    "        and estimator_type in _CONTAINER_TYPES\n",
     "        # ``estimator_type in (list, tuple, set, frozenset)`` compares the\n"
     "        # class with each: a metaclass's __eq__ runs (and may raise); a class\n"
-    "        # of metaclass ``type`` compares by identity alone\n",
+    "        # of metaclass ``type`` compares by identity alone\n"
+    "        type(estimator_type) is not type and estimator_type in _CONTAINER_TYPES\n",
 )
 _NOTES_COMMENT = (
     "    # Each loop below notes, on an exception, which parameter or entry it was\n"
@@ -503,7 +534,7 @@ _DOC = {
     "_cached_param_names": """
         Get the constructor parameter names of an estimator class, cached.
 
-        The names of the parameters of ``cls.__init__``, sorted, without
+        The names of the parameters of ``estimator_class.__init__``, sorted, without
         ``self`` and ``**kwargs``, as ``BaseEstimator._get_param_names``
         always returned them. For a plain Python ``__init__`` the signature is
         introspected once, and again whenever the class's ``__init__`` is
@@ -512,7 +543,7 @@ _DOC = {
 
         Parameters
         ----------
-        cls : type
+        estimator_class : type
             The estimator class.
 
         Returns
@@ -533,14 +564,14 @@ _DOC = {
         ['alpha', 'copy_X', 'fit_intercept']
         """,
     "_param_names_tuple": """
-        Get the parameter names of ``cls`` as a tuple, through the cache.
+        Get the parameter names of ``estimator_class`` as a tuple, through the cache.
 
         Parameters
         ----------
-        cls : type
+        estimator_class : type
             The estimator class.
         init : callable, default=None
-            ``cls.__init__``, when the caller has already read it.
+            ``estimator_class.__init__``, when the caller has already read it.
 
         Returns
         -------
@@ -552,10 +583,10 @@ _DOC = {
 
         Parameters
         ----------
-        cls : type
+        estimator_class : type
             The estimator class (named in the error for ``*args``).
         init : function
-            ``cls.__init__``, a plain Python function.
+            ``estimator_class.__init__``, a plain Python function.
 
         Returns
         -------
@@ -581,10 +612,10 @@ _DOC = {
 
         Parameters
         ----------
-        cls : type
+        estimator_class : type
             The estimator class (named in the error for ``*args``).
         init : callable
-            ``cls.__init__``.
+            ``estimator_class.__init__``.
 
         Returns
         -------
@@ -845,7 +876,6 @@ _DIAGNOSTICS_MODULE = CopyModule(
     "sklearn/utils/_clone_diagnostics.py",
     _DIAGNOSTICS_REWRITES
     + (
-        ("the exception keeps upstream's type", "the exception keeps its type"),
         (
             '"""\n\n__all__ = [',
             '"""\n\n# Authors: The scikit-learn developers\n'
@@ -985,14 +1015,7 @@ def _pr_commits(metadata_request):
                     "_ATOMIC_TYPES",
                     "_ATOMIC_TYPES",
                     before="_PARAM_NAMES_CACHE",
-                    subs=(
-                        (
-                            "``get_params``, so that upstream's\n"
-                            "# clone(x, safe=False) is ``x`` itself.",
-                            "``get_params``: clone(x, safe=False)\n"
-                            "# returns ``x`` itself.",
-                        ),
-                    ),
+                    subs=(_ATOMIC_COMMENT_SUB,),
                 ),
                 _define("_CONTAINER_TYPES", "_CONTAINER_TYPES", before="_PARAM_NAMES_CACHE"),
                 _define(
@@ -1090,6 +1113,9 @@ _RENAMES_1_9 = {
     "PARAM_NAMES_CACHE": "_PARAM_NAMES_CACHE",
     "SIGNATURE_ATTRIBUTES": "_SIGNATURE_ATTRIBUTES",
     "_forget": "_forget_param_names",
+    # numpydoc takes a first parameter named ``cls`` for a classmethod's and
+    # leaves it out of the signature it checks the docstring against.
+    "cls": "estimator_class",
 }
 
 _SERIES_1_9_1 = Series(
@@ -1936,6 +1962,10 @@ def _with_docstring(text, docstring):
     if "\n" in doc:
         doc = doc + "\n"
     body = textwrap.indent('"""%s"""\n' % doc, indent, lambda line: line.strip())
+    after = node.body[1] if has_doc and len(node.body) > 1 else node.body[0]
+    if not has_doc or after is not first:
+        if isinstance(after, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body += "\n"  # as ruff format puts it
     return "".join(lines[:start]) + body + "".join(lines[end:])
 
 
@@ -2377,9 +2407,11 @@ def add_arguments(parser):
     """
     parser.add_argument(
         "action",
-        choices=("check", "regenerate", "overlay"),
+        choices=("check", "regenerate", "overlay", "review"),
         help="check: apply each series to pristine sources and compare "
         "with the package; regenerate: rebuild the series from the package; "
+        "review: scikit-learn's own checks (ruff, ruff format, cython-lint, "
+        "numpydoc, towncrier, no project names) on what each patch adds; "
         "overlay: the patched release over a copy of the installed one, "
         "its .pyx compiled (see --dest)",
     )
@@ -2430,6 +2462,13 @@ def run(args):
                 if args.dest.exists():
                     shutil.rmtree(args.dest)
                 print("PYTHONPATH=%s" % overlay(version, args.dest, args.patches_dir))
+            elif args.action == "review":
+                from maint_tools.patch_review import review
+
+                report = review(version, args.patches_dir)
+                print("\n".join(report.lines()))
+                if not report.ok:
+                    status = max(status, 1)
             elif args.action == "regenerate":
                 names = regenerate(version, args.patches_dir)
                 print("scikit-learn %s: wrote %s" % (version, ", ".join(names)))
@@ -2441,8 +2480,8 @@ def run(args):
         except (FetchError, PatchError) as exc:
             print("scikit-learn %s: %s" % (version, exc), file=sys.stderr)
             status = 2
-    if args.action == "check":
-        print("patches check: %s" % ("ok" if status == 0 else "FAILED"))
+    if args.action in ("check", "review"):
+        print("patches %s: %s" % (args.action, "ok" if status == 0 else "FAILED"))
     return status
 
 

@@ -1,5 +1,3 @@
-from .common import Benchmark
-
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
@@ -10,11 +8,12 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-# To run benchmarks defined this file, between for instance your <current_branch>
-# and its fork point with upstream/main, run:
+from .common import Benchmark
+
+# Compare a branch with the commit it forked from, e.g.:
 #
-#             asv continuous -b CloneBenchmark \
-#             -e `git merge-base --fork-point upstream/main <your_branch>` <your_branch>
+#     asv continuous -b CloneBenchmark \
+#         `git merge-base --fork-point upstream/main <your_branch>` <your_branch>
 
 
 def _nested_pipeline(n_branches):

@@ -35,7 +35,6 @@ def test_clone_default_sklearn_clone_not_reentered():
     assert len(calls) == 1
 
 
-
 def test_clone_fast_path_same_errors():
     """Classes and non-estimators raise as before, with the same messages."""
     with pytest.raises(TypeError, match="instead of a class"):
