@@ -237,7 +237,9 @@ def _defined(text, lines):
                     isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
                     and item.lineno in lines
                 ):
-                    out.append(("%s.%s" % (node.name, item.name), "method", item.lineno))
+                    out.append(
+                        ("%s.%s" % (node.name, item.name), "method", item.lineno)
+                    )
     return out
 
 
@@ -310,9 +312,7 @@ def _numpydoc_findings(root, patch, changed, added, filter_source):
 
     installed = Path(sklearn.__file__).parent.parent
     modules.sort(key=lambda item: (installed / item[1]).exists())
-    payload = json.dumps(
-        [str(root), modules, [o[:4] for o in objects], filter_source]
-    )
+    payload = json.dumps([str(root), modules, [o[:4] for o in objects], filter_source])
     result = subprocess.run(
         [sys.executable, "-c", _VALIDATE],
         input=payload,
@@ -322,8 +322,14 @@ def _numpydoc_findings(root, patch, changed, added, filter_source):
     )
     if result.returncode:
         return [
-            Finding(patch, "-", 0, "TOOL", "numpydoc validation failed: %s"
-                    % result.stderr.strip().splitlines()[-1:])
+            Finding(
+                patch,
+                "-",
+                0,
+                "TOOL",
+                "numpydoc validation failed: %s"
+                % result.stderr.strip().splitlines()[-1:],
+            )
         ]
     paths = {(o[0], o[1]): o[4] for o in objects}
     findings = []
@@ -386,6 +392,17 @@ def _towncrier_findings(root, patch, added, config):
                 "name it <PR number>.<type>.rst, type one of %s" % sorted(types),
             )
         )
+    if not parts[0].isdigit():
+        findings.append(
+            Finding(
+                patch,
+                path,
+                0,
+                "NOTE",
+                "placeholder %r: rename to the pull request's number once opened"
+                % parts[0],
+            )
+        )
     text = (Path(root) / path).read_text()
     if not text.startswith("- "):
         findings.append(Finding(patch, path, 1, "CHANGELOG", "not a bullet point"))
@@ -415,7 +432,10 @@ def _flake8_black_findings(root, patch, files, added):
         if match and int(match.group(2)) in added.get(match.group(1), ()):
             findings.append(
                 Finding(
-                    patch, match.group(1), int(match.group(2)), match.group(3),
+                    patch,
+                    match.group(1),
+                    int(match.group(2)),
+                    match.group(3),
                     match.group(4),
                 )
             )
@@ -427,7 +447,10 @@ def _flake8_black_findings(root, patch, files, added):
             if touched:
                 findings.append(
                     Finding(
-                        patch, path, touched[0], "BLACK",
+                        patch,
+                        path,
+                        touched[0],
+                        "BLACK",
                         "black would rewrite lines %d-%d" % (start, start + count - 1),
                     )
                 )
@@ -451,7 +474,8 @@ class ReviewReport:
         out.extend("  note: " + note for note in self.notes)
         out.extend(str(finding) for finding in self.findings)
         out.append(
-            "  %d finding%s" % (len(self.findings), "" if len(self.findings) == 1 else "s")
+            "  %d finding%s"
+            % (len(self.findings), "" if len(self.findings) == 1 else "s")
         )
         return out
 
@@ -527,4 +551,39 @@ def review(version, patches_dir=_patches.PATCHES_DIR, workdir=None):
                 )
             if towncrier is not None:
                 findings.extend(_towncrier_findings(root, name, added, towncrier))
+        if towncrier is not None:
+            findings.extend(_towncrier_draft_findings(root, names[-1]))
+    notes.extend(
+        "%s %s: %s" % (f.patch, f.path, f.message) for f in findings if f.rule == "NOTE"
+    )
+    findings = [f for f in findings if f.rule != "NOTE"]
     return ReviewReport(version, findings, notes)
+
+
+def _towncrier_draft_findings(root, patch):
+    # The changelog as towncrier renders it from every fragment: each entry
+    # starts with exactly one badge (the template's).
+    tool = _tool("towncrier")
+    if tool is None:
+        return [Finding(patch, "-", 0, "TOOL", "towncrier is not installed")]
+    result = _run([tool, "build", "--draft", "--version", "0.0.0"], root)
+    if result.returncode:
+        return [
+            Finding(
+                patch,
+                "-",
+                0,
+                "CHANGELOG",
+                "towncrier build --draft failed: " + result.stderr.strip()[-300:],
+            )
+        ]
+    findings = []
+    for line in result.stdout.splitlines():
+        if re.match(
+            r"- \|\w+\| .*\|(MajorFeature|Feature|Efficiency|Enhancement|Fix|API)\|",
+            line,
+        ):
+            findings.append(
+                Finding(patch, "towncrier draft", 0, "CHANGELOG", "two badges: " + line)
+            )
+    return findings

@@ -112,9 +112,12 @@ def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
     for name in names:
         assert (patches_dir / version / name).read_bytes() == (
             committed / name
-        ).read_bytes(), "%s/%s is stale: run `python -m maint_tools.patches regenerate`" % (
-            version,
-            name,
+        ).read_bytes(), (
+            "%s/%s is stale: run `python -m maint_tools.patches regenerate`"
+            % (
+                version,
+                name,
+            )
         )
 
 
@@ -192,7 +195,9 @@ def test_fetch_goes_through_the_index_pip_is_configured_with(tmp_path, monkeypat
     data = b"pristine"
     digest = hashlib.sha256(data).hexdigest()
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
-    _only_index(monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, digest))
+    _only_index(
+        monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, digest)
+    )
     assert _patches.pip_index_urls() == [(tmp_path / "index" / "simple").as_uri()]
     monkeypatch.setitem(_patches.SDISTS, "9.9", ("x-1.0.tar.gz", digest))
     path = _patches.fetch_sdist("9.9")
@@ -203,7 +208,9 @@ def test_fetch_goes_through_the_index_pip_is_configured_with(tmp_path, monkeypat
 def test_fetch_checks_the_sha256_the_index_reports(tmp_path, monkeypatch):
     data = b"pristine"
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
-    _only_index(monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, "1" * 64))
+    _only_index(
+        monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, "1" * 64)
+    )
     monkeypatch.setitem(
         _patches.SDISTS, "9.9", ("x-1.0.tar.gz", hashlib.sha256(data).hexdigest())
     )
@@ -331,12 +338,14 @@ def test_name_findings_flags_the_project_names(tmp_path):
         "-from sklearn_slep017 import removed\n"
         "+from sklearn.utils._clone_py import clone  # upstream's\n"
     )
-    found = [(f.line, f.rule, f.message.split(":")[0]) for f in _review.name_findings(patch)]
+    found = [
+        (f.line, f.rule, f.message.split(":")[0]) for f in _review.name_findings(patch)
+    ]
     assert found == [
         (2, "NAMES", "'sklearn-slep017'"),
         (5, "NAMES", "'Generated from'"),
         (13, "NAMES", "'_clone_py'"),
-        (13, "NAMES", "\"upstream's\""),
+        (13, "NAMES", '"upstream\'s"'),
     ]
 
 
