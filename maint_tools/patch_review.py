@@ -19,10 +19,12 @@ versions and with the settings of the release the series targets:
   commit message or the author (:data:`PROJECT_NAMES`).
 
 For the 1.2.2 backport record, which predates ruff, the tools are 1.2.2's:
-flake8 and black at the versions its ``sklearn/_min_dependencies.py`` pins,
-with its ``setup.cfg`` and ``pyproject.toml`` settings (only when they are
-installed; ``make patches-check`` installs the ``patches`` group, which does
-not carry them, so the record is reported as not reviewed by them).
+flake8 3.8.2 and black 22.3.0, as its ``sklearn/_min_dependencies.py`` pins
+them, with its ``setup.cfg`` and ``pyproject.toml`` settings, from an
+environment of their own (``.venv-patches-1.2.2``, the ``patches-1.2.2``
+dependency group, which ``make patches-check`` installs); when it is missing
+the review says so instead of passing silently. numpydoc is not run on
+1.2.2 (it needs the release installed).
 
 A finding is printed as ``<patch> <file>:<line> <rule> <message>``; the line
 is the file's line in the patched tree (the patch file's own line for the
@@ -155,10 +157,17 @@ def _run(args, cwd):
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True)
 
 
-def _tool(name):
-    # A console script of the running interpreter's environment.
-    path = Path(sys.executable).parent / name
-    return str(path) if path.exists() else shutil.which(name)
+def _tool(name, version=None):
+    # A console script: of the release's own tool environment when there is
+    # one (``.venv-patches-<version>``, for tools too old to share the
+    # project's), else of the running interpreter's environment.
+    places = [Path(sys.executable).parent]
+    if version is not None:
+        places.insert(0, _patches.REPO_DIR / (".venv-patches-%s" % version) / "bin")
+    for place in places:
+        if (place / name).exists():
+            return str(place / name)
+    return None if version is not None else shutil.which(name)
 
 
 def _ruff_findings(root, patch, files, added):
@@ -421,9 +430,9 @@ def _towncrier_findings(root, patch, added, config):
     return findings
 
 
-def _flake8_black_findings(root, patch, files, added):
+def _flake8_black_findings(root, patch, files, added, version):
     findings = []
-    flake8, black = _tool("flake8"), _tool("black")
+    flake8, black = _tool("flake8", version), _tool("black", version)
     if flake8 is None or black is None:
         return None
     result = _run([flake8, *files], root)
@@ -537,7 +546,9 @@ def review(version, patches_dir=_patches.PATCHES_DIR, workdir=None):
                 if pyx:
                     findings.extend(_cython_lint_findings(root, name, pyx, added))
             else:
-                found = _flake8_black_findings(root, name, py, added) if py else []
+                found = (
+                    _flake8_black_findings(root, name, py, added, version) if py else []
+                )
                 if found is None:
                     notes.append(
                         "%s: flake8/black of %s not installed: not checked by them"

@@ -317,7 +317,6 @@ _SERIES_1_2_2 = Series(
                     "from .utils._param_validation import validate_parameter_constraints\n",
                     "from .utils._param_validation import validate_parameter_constraints\n"
                     "from .utils._clone_diagnostics import (\n"
-                    "    annotate,\n"
                     "    annotate_entry,\n"
                     "    annotate_parameter,\n"
                     "    mark_constructor,\n"
@@ -2147,7 +2146,7 @@ class CheckReport:
         return out
 
 
-def apply_series(version, root, patches_dir=PATCHES_DIR):
+def apply_series(version, root, patches_dir=PATCHES_DIR, upto=None):
     """Apply ``patches/<version>/series`` to a checkout with ``git apply``.
 
     Parameters
@@ -2157,6 +2156,8 @@ def apply_series(version, root, patches_dir=PATCHES_DIR):
     root : path-like
         A pristine checkout (see :func:`pristine_checkout`).
     patches_dir : path-like, default=the repository's ``patches/``
+    upto : int or None, default=None
+        Apply only the first ``upto`` patches (all when None).
 
     Returns
     -------
@@ -2170,6 +2171,7 @@ def apply_series(version, root, patches_dir=PATCHES_DIR):
         for n in (folder / "series").read_text().splitlines()
         if n.strip() and not n.startswith("#")
     ]
+    names = names[:upto]
     results = []
     for name in names:
         patch = str((folder / name).resolve())
@@ -2300,7 +2302,7 @@ def check(version, patches_dir=PATCHES_DIR, package_dir=PACKAGE_DIR, workdir=Non
     return report
 
 
-def overlay(version, dest, patches_dir=PATCHES_DIR):
+def overlay(version, dest, patches_dir=PATCHES_DIR, upto=None):
     """Put the patched scikit-learn over a copy of the installed one.
 
     A quick stand-in for building the patched release from source (a meson
@@ -2318,6 +2320,9 @@ def overlay(version, dest, patches_dir=PATCHES_DIR):
     dest : path-like
         A directory that does not exist yet.
     patches_dir : path-like, default=the repository's ``patches/``
+    upto : int or None, default=None
+        Overlay only the first ``upto`` patches (all when None; 0 gives a
+        copy of the installed release, for side-by-side measurements).
 
     Returns
     -------
@@ -2326,9 +2331,10 @@ def overlay(version, dest, patches_dir=PATCHES_DIR):
     """
     import sklearn
 
-    if sklearn.__version__ != version:
+    release = MAIN_TREE["base"] if version == "main" else version
+    if sklearn.__version__ != release:
         raise PatchError(
-            "the installed scikit-learn is %s, not %s" % (sklearn.__version__, version)
+            "the installed scikit-learn is %s, not %s" % (sklearn.__version__, release)
         )
     dest = Path(dest).resolve()
     installed = Path(sklearn.__file__).parent
@@ -2339,7 +2345,7 @@ def overlay(version, dest, patches_dir=PATCHES_DIR):
     if libs.is_dir():
         shutil.copytree(libs, dest / libs.name)
     root = pristine_checkout(version, dest / "src")
-    results = apply_series(version, root, patches_dir)
+    results = apply_series(version, root, patches_dir, upto=upto)
     if not all(ok for _, ok, _ in results):
         raise PatchError("the series does not apply: %s" % results)
     changed = _git(

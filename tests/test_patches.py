@@ -372,6 +372,16 @@ def test_review_of_the_committed_series_is_clean(sdists, version):
     assert report.ok, "\n".join(report.lines())
 
 
+@pytest.mark.skipif(
+    _review._tool("flake8", "1.2.2") is None,
+    reason="1.2.2's flake8 and black (.venv-patches-1.2.2) are not installed",
+)
+def test_review_of_the_1_2_2_record_by_its_own_tools_is_clean(sdists):
+    report = _review.review("1.2.2")
+    assert report.ok, "\n".join(report.lines())
+    assert not any("not checked" in note for note in report.notes)
+
+
 @needs_review_tools
 def test_review_reports_what_a_patch_adds(sdists, tmp_path):
     # An unused import and an undocumented helper slipped into 0001's
