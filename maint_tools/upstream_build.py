@@ -18,7 +18,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 from maint_tools import patches as _patches
@@ -80,6 +79,8 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2):
         for path in changed
         if path.endswith(".py") and "/tests/" not in path
     )
+
+    import tomllib  # Python 3.11+, as the meson build of 1.9.1 needs anyway
 
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     requirements = (
