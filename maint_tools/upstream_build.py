@@ -44,7 +44,7 @@ def _summary(log):
     return lines[-1] if lines else "(no output)"
 
 
-def run(version="1.9.1", dest=".upstream-build", jobs=2):
+def run(version="1.9.1", dest=".upstream-build", jobs=2, build=True):
     """Build the patched release with meson and run its tests.
 
     Parameters
@@ -55,6 +55,8 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2):
         Working directory: ``src`` (the patched tree), ``venv``, logs.
     jobs : int, default=2
         Compile jobs (``-Ccompile-args=-j``).
+    build : bool, default=True
+        False reuses the install of a previous run (to rerun the tests).
 
     Returns
     -------
@@ -105,34 +107,61 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2):
     env.pop("PYTHONPATH", None)
     # meson and ninja are console scripts of the build environment.
     env["PATH"] = str(venv / "bin") + os.pathsep + env.get("PATH", "")
-    status = _run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "--no-build-isolation",
-            "--no-deps",
-            "--force-reinstall",
-            "-Ccompile-args=-j%d" % jobs,
-            root,
-        ],
-        log,
-        env=env,
-    )
+    status = 0
+    if build:
+        status = _run(
+            [
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--no-build-isolation",
+                "--no-deps",
+                "--force-reinstall",
+                "-Ccompile-args=-j%d" % jobs,
+                root,
+            ],
+            log,
+            env=env,
+        )
     if status:
         print("the meson build failed: see %s" % log)
         return 1
+    # The tests run from the install (site-packages as the root directory,
+    # so that scikit-learn's own conftest.py files are loaded), with the
+    # pytest settings of the tree's pyproject.toml; never from a directory
+    # holding another sklearn/.
+    clean = dest / "run"
+    clean.mkdir(exist_ok=True)
+    site = subprocess.run(
+        [
+            python,
+            "-c",
+            "import os, sklearn; print(os.path.dirname(os.path.dirname(sklearn.__file__)))",
+        ],
+        cwd=clean,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    pytest_args = [
+        "-c",
+        root / "pyproject.toml",
+        "--rootdir",
+        site,
+        "--color=no",
+        "-rs",
+    ]
     summaries = []
     runs = [
-        ("test_base", ["--pyargs", "sklearn.tests.test_base"]),
+        ("test_base", ["sklearn/tests/test_base.py"]),
         (
             "test_docstrings (%s)" % ", ".join(modules),
             [
-                "--pyargs",
-                "sklearn.tests.test_docstrings",
+                "sklearn/tests/test_docstrings.py",
                 "-k",
-                " or ".join(m.rpartition(".")[2] for m in modules),
+                " or ".join("[%s." % m for m in modules),
             ],
         ),
     ]
@@ -140,9 +169,20 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2):
         test_log = dest / ("%s.log" % name.split()[0])
         test_log.write_text("")
         code = _run(
-            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", *args],
+            [
+                python,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-n",
+                "2",
+                *pytest_args,
+                *args,
+            ],
             test_log,
-            cwd=dest,
+            cwd=site,
             env=env,
         )
         # 5: nothing selected (a private module has no docstring test).
@@ -151,7 +191,7 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2):
         summaries.append("%s: %s" % (name, _summary(test_log)))
     version_line = subprocess.run(
         [python, "-c", "import sklearn; print(sklearn.__version__, sklearn.__file__)"],
-        cwd=dest,
+        cwd=clean,
         env=env,
         capture_output=True,
         text=True,
@@ -183,8 +223,14 @@ def main(argv=None):
     parser.add_argument("--version", default="1.9.1")
     parser.add_argument("--dest", default=".upstream-build")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--no-build",
+        dest="build",
+        action="store_false",
+        help="reuse the previous run's install (rerun the tests only)",
+    )
     args = parser.parse_args(argv)
-    return run(args.version, args.dest, args.jobs)
+    return run(args.version, args.dest, args.jobs, args.build)
 
 
 if __name__ == "__main__":
