@@ -16,7 +16,9 @@ versions and with the settings of the release the series targets:
   upstream's ``pyproject.toml`` declares, a bullet, no badge (the template
   adds it);
 * no name of this project in the patch: not in the code, the comments, the
-  commit message or the author (:data:`PROJECT_NAMES`).
+  commit message or the author (:data:`PROJECT_NAMES`);
+* a title starting with one of upstream's prefixes, matching the type of
+  the fragment (:data:`TITLE_PREFIXES`).
 
 For the 1.2.2 backport record, which predates ruff, the tools are 1.2.2's:
 flake8 3.8.2 and black 22.3.0, as its ``sklearn/_min_dependencies.py`` pins
@@ -44,7 +46,15 @@ from pathlib import Path
 
 from maint_tools import patches as _patches
 
-__all__ = ["Finding", "PROJECT_NAMES", "added_lines", "name_findings", "review"]
+__all__ = [
+    "PROJECT_NAMES",
+    "TITLE_PREFIXES",
+    "Finding",
+    "added_lines",
+    "name_findings",
+    "review",
+    "title_findings",
+]
 
 # What must never appear in a patch (code, comments, message, author): this
 # project's names and phrasing written from its side. Case-insensitive.
@@ -59,6 +69,23 @@ PROJECT_NAMES = (
     (r"\bmirrors `", "written from the project's side"),
     (r"^Origin:", "a DEP-3 origin line"),
 )
+
+
+# Title prefixes scikit-learn's contributing guide asks pull requests for,
+# and the changelog type each implies (None: no fragment type is implied).
+TITLE_PREFIXES = {
+    "API": "api",
+    "ENH": "enhancement",
+    "FEA": "feature",
+    "FIX": "fix",
+    "PERF": "efficiency",
+    "DOC": None,
+    "MNT": None,
+    "MAINT": None,
+    "TST": None,
+    "CI": None,
+    "BLD": None,
+}
 
 
 @dataclass(frozen=True)
@@ -368,6 +395,55 @@ def _towncrier_config(root):
     return config["directory"], types, sections
 
 
+def title_findings(patch_path, fragment=None):
+    """Check a patch's title against upstream's pull request title prefixes.
+
+    Parameters
+    ----------
+    patch_path : path-like
+        A ``git format-patch`` file.
+    fragment : str or None, default=None
+        The changelog fragment the patch adds, whose type must match the
+        prefix (``PERF`` efficiency, ``ENH`` enhancement, ``FIX`` fix ...).
+
+    Returns
+    -------
+    findings : list of Finding
+    """
+    patch_path = Path(patch_path)
+    for number, line in enumerate(patch_path.read_text().splitlines(), 1):
+        if line.startswith("Subject: "):
+            title = re.sub(r"^Subject: (\[PATCH[^\]]*\] )?", "", line)
+            prefix = title.split(" ", 1)[0]
+            if prefix not in TITLE_PREFIXES:
+                return [
+                    Finding(
+                        patch_path.name,
+                        patch_path.name,
+                        number,
+                        "TITLE",
+                        "%r does not start with one of %s"
+                        % (title, ", ".join(sorted(TITLE_PREFIXES))),
+                    )
+                ]
+            expected = TITLE_PREFIXES[prefix]
+            if fragment is not None and expected is not None:
+                kind = fragment.rsplit("/", 1)[-1].split(".")[-2]
+                if kind != expected and not (prefix == "ENH" and kind == "feature"):
+                    return [
+                        Finding(
+                            patch_path.name,
+                            fragment,
+                            1,
+                            "CHANGELOG",
+                            "a %s pull request's fragment is .%s.rst, not .%s.rst"
+                            % (prefix, expected, kind),
+                        )
+                    ]
+            return []
+    return [Finding(patch_path.name, patch_path.name, 0, "TITLE", "no Subject line")]
+
+
 def _towncrier_findings(root, patch, added, config):
     directory, types, sections = config
     fragments = [p for p in added if p.startswith(directory + "/")]
@@ -562,6 +638,10 @@ def review(version, patches_dir=_patches.PATCHES_DIR, workdir=None):
                 )
             if towncrier is not None:
                 findings.extend(_towncrier_findings(root, name, added, towncrier))
+                fragments = [p for p in added if p.startswith(towncrier[0] + "/")]
+                findings.extend(
+                    title_findings(patch, fragments[0] if len(fragments) == 1 else None)
+                )
         if towncrier is not None:
             findings.extend(_towncrier_draft_findings(root, names[-1]))
     notes.extend(

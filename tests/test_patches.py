@@ -412,3 +412,28 @@ def test_review_reports_what_a_patch_adds(sdists, tmp_path):
         "0001-PERF-Cache-constructor-parameter-names-per-class.patch "
         "sklearn/tests/test_base.py:%d F401 " % line
     )
+
+
+def test_title_and_changelog_type_must_agree(tmp_path):
+    patch = tmp_path / "0001-x.patch"
+    patch.write_text("From 0 Mon\nSubject: [PATCH 1/3] PERF Faster clone\n\nbody\n")
+    assert _review.title_findings(patch, "doc/x/sklearn.base/1.efficiency.rst") == []
+    (finding,) = _review.title_findings(patch, "doc/x/sklearn.base/1.fix.rst")
+    assert finding.rule == "CHANGELOG"
+    patch.write_text("From 0 Mon\nSubject: [PATCH] Faster clone\n\nbody\n")
+    (finding,) = _review.title_findings(patch)
+    assert finding.rule == "TITLE"
+
+
+def test_a_fragment_with_its_own_badge_is_reported(tmp_path):
+    fragment = "doc/whats_new/upcoming_changes/sklearn.base/123.efficiency.rst"
+    (tmp_path / fragment).parent.mkdir(parents=True)
+    (tmp_path / fragment).write_text("- |Efficiency| Faster.\n  By :user:`A <a>`.\n")
+    config = (
+        "doc/whats_new/upcoming_changes",
+        {"efficiency": "|Efficiency|", "fix": "|Fix|"},
+        {"sklearn.base"},
+    )
+    findings = _review._towncrier_findings(tmp_path, "p", {fragment: {1, 2}}, config)
+    assert [(f.rule, f.line) for f in findings] == [("CHANGELOG", 1)]
+    assert "template adds the badge" in findings[0].message
