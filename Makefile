@@ -13,7 +13,7 @@ help:
 	@echo "make check-compiled   fail unless the compiled clone is live (as CI)"
 	@echo "make build   (re)compile the Cython extension in place"
 	@echo "make docs    the documentation site (docs/_build/html), warnings are errors"
-	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package"
+	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package, review with upstream's tools"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -162,17 +162,43 @@ UPSTREAM_BUILD ?= .upstream-build
 .PHONY: patches-check patches-regenerate upstream-build
 
 # Apply each series to the pristine sdist (downloaded once, cached) and
-# compare the patched scikit-learn with the package's code.
-patches-check: $(VENV)/.installed-test
+# compare the patched scikit-learn with the package's code; then review what
+# each patch adds with scikit-learn's own tools at its pinned versions (the
+# `patches` dependency group: ruff 0.12.2, cython-lint, numpydoc), its
+# towncrier conventions and no names of this project. Findings are printed as
+# `<patch> <file>:<line> <rule> <message>`; any fails the target.
+patches-check: $(VENV)/.installed-test $(VENV)/.installed-patches .venv-patches-1.2.2/.installed
 	$(PY) -m maint_tools.patches check
+	$(PY) -m maint_tools.patches review
+
+# 1.2.2's pinned flake8 and black, for its backport record.
+.venv-patches-1.2.2/.installed: pyproject.toml
+	$(PYTHON) -m venv .venv-patches-1.2.2
+	.venv-patches-1.2.2/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	.venv-patches-1.2.2/bin/python -m pip install --quiet --group patches-1.2.2
+	touch $@
 
 patches-regenerate: $(VENV)/.installed-test
 	$(PY) -m maint_tools.patches regenerate
 
-# The patched 1.9.1 over a copy of the installed wheel, its .pyx compiled,
-# then upstream's own tests of base, clone, metadata routing and frozen.
+# The patched release built as upstream builds it: the series applied to the
+# pristine sdist tree, `pip install --no-build-isolation` with meson-python in
+# a virtualenv of its own (.upstream-build/venv, the tree's build requirements),
+# then its sklearn/tests/test_base.py (the new tests are there) and
+# test_docstrings.py restricted to the changed modules. Tens of minutes on two
+# cores: not in the test suite nor in every CI run. Summary in
+# .upstream-build/summary.txt.
 upstream-build: $(VENV)/.installed-test
-	$(PY) -m maint_tools.patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
-	cd $(UPSTREAM_BUILD) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_BUILD) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider \
+	$(PY) -m maint_tools.upstream_build --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
+
+# Quick stand-in (seconds): the patched modules over a copy of the installed
+# wheel, then upstream's own tests of base, metadata routing, pipeline, frozen.
+UPSTREAM_OVERLAY ?= .upstream-overlay
+
+.PHONY: upstream-overlay
+
+upstream-overlay: $(VENV)/.installed-test
+	$(PY) -m maint_tools.patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_OVERLAY)
+	cd $(UPSTREAM_OVERLAY) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_OVERLAY) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider -n 2 \
 	  sklearn/tests/test_base.py \
 	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py

@@ -36,7 +36,7 @@ VERSIONS = sorted(_patches.SERIES)
 @pytest.fixture(scope="module")
 def sdists():
     try:
-        return {version: _patches.fetch_sdist(version) for version in VERSIONS}
+        return {version: _patches.fetch_sdist(version) for version in _patches.SDISTS}
     except _patches.FetchError as exc:
         pytest.skip(
             "pristine scikit-learn sdist unavailable (registry unreachable?): %s" % exc
@@ -112,22 +112,53 @@ def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
     for name in names:
         assert (patches_dir / version / name).read_bytes() == (
             committed / name
-        ).read_bytes(), "%s/%s is stale: run `python -m maint_tools.patches regenerate`" % (
-            version,
-            name,
+        ).read_bytes(), (
+            "%s/%s is stale: run `python -m maint_tools.patches regenerate`"
+            % (
+                version,
+                name,
+            )
         )
 
 
-def test_patches_carry_dep3_headers():
+def test_patches_are_plain_commits_by_a_placeholder_author():
+    # A pull request's commit: title and body, the submitter's identity to be
+    # filled in; no DEP-3 lines (provenance is in patches/README.md).
+    author = "From: %s <%s>\n" % _patches.PLACEHOLDER_AUTHOR
     for version in VERSIONS:
         folder = _patches.PATCHES_DIR / version
         names = (folder / "series").read_text().split()
         assert names == sorted(p.name for p in folder.glob("*.patch"))
+        assert (folder / "BASE").read_text() == _patches.base_note(version)
         for name in names:
             text = (folder / name).read_text()
             assert text.startswith("From 0000000000000000000000000000000000000000 ")
-            for header in ("Description: ", "Origin: ", "Forwarded: "):
-                assert "\n" + header in text, (name, header)
+            assert author in text, name
+            header = text.split("\n---\n", 1)[0]
+            for dep3 in ("Description: ", "Origin: ", "Forwarded: "):
+                assert "\n" + dep3 not in header, (name, dep3)
+
+
+def test_each_pull_request_is_one_patch_with_its_changelog_fragment():
+    # The 1.9.1 and main series: one patch per pull request, each adding one
+    # towncrier fragment under sklearn.base/ whose type matches its prefix.
+    types = {"PERF": "efficiency", "ENH": "enhancement", "FIX": "fix"}
+    for version in ("1.9.1", "main"):
+        folder = _patches.PATCHES_DIR / version
+        for name in (folder / "series").read_text().split():
+            text = (folder / name).read_text()
+            prefix = name.split("-")[1]
+            fragments = [
+                line[len("+++ b/") :]
+                for line in text.splitlines()
+                if line.startswith("+++ b/doc/whats_new/upcoming_changes/")
+            ]
+            assert len(fragments) == 1, (name, fragments)
+            folder_name, fragment = fragments[0].split("/")[-2:]
+            assert folder_name == "sklearn.base"
+            assert fragment.endswith(".%s.rst" % types[prefix]), (name, fragment)
+            added = text.split("+++ b/" + fragments[0], 1)[1]
+            assert "|Efficiency|" not in added and "|Enhancement|" not in added
 
 
 def _only_index(monkeypatch, url):
@@ -164,7 +195,9 @@ def test_fetch_goes_through_the_index_pip_is_configured_with(tmp_path, monkeypat
     data = b"pristine"
     digest = hashlib.sha256(data).hexdigest()
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
-    _only_index(monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, digest))
+    _only_index(
+        monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, digest)
+    )
     assert _patches.pip_index_urls() == [(tmp_path / "index" / "simple").as_uri()]
     monkeypatch.setitem(_patches.SDISTS, "9.9", ("x-1.0.tar.gz", digest))
     path = _patches.fetch_sdist("9.9")
@@ -175,7 +208,9 @@ def test_fetch_goes_through_the_index_pip_is_configured_with(tmp_path, monkeypat
 def test_fetch_checks_the_sha256_the_index_reports(tmp_path, monkeypatch):
     data = b"pristine"
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
-    _only_index(monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, "1" * 64))
+    _only_index(
+        monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, "1" * 64)
+    )
     monkeypatch.setitem(
         _patches.SDISTS, "9.9", ("x-1.0.tar.gz", hashlib.sha256(data).hexdigest())
     )
@@ -265,3 +300,140 @@ def test_cli_parses_patches_actions():
     assert args.versions == ["1.9.1"]
     with pytest.raises(SystemExit):
         build_parser().parse_args(["frobnicate"])
+
+
+# -- review: scikit-learn's own checks on what each patch adds ---------------
+
+from maint_tools import patch_review as _review  # noqa: E402
+
+
+def _pinned_ruff():
+    ruff = _review._tool("ruff")
+    if ruff is None:
+        return None
+    out = _review._run([ruff, "--version"], ".").stdout.split()
+    return ruff if out[-1:] == ["0.12.2"] else None
+
+
+needs_review_tools = pytest.mark.skipif(
+    _pinned_ruff() is None,
+    reason="ruff 0.12.2 (the `patches` dependency group) is not installed",
+)
+
+
+def test_name_findings_flags_the_project_names(tmp_path):
+    patch = tmp_path / "0001-x.patch"
+    patch.write_text(
+        "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
+        "From: sklearn-slep017 developers <x@example.com>\n"
+        "Subject: [PATCH] PERF x\n"
+        "\n"
+        "Generated from the package.\n"
+        "---\n"
+        "diff --git a/sklearn/base.py b/sklearn/base.py\n"
+        "--- a/sklearn/base.py\n"
+        "+++ b/sklearn/base.py\n"
+        "@@ -1,2 +1,3 @@\n"
+        " # upstream's context line is not ours\n"
+        "-from sklearn_slep017 import removed\n"
+        "+from sklearn.utils._clone_py import clone  # upstream's\n"
+    )
+    found = [
+        (f.line, f.rule, f.message.split(":")[0]) for f in _review.name_findings(patch)
+    ]
+    assert found == [
+        (2, "NAMES", "'sklearn-slep017'"),
+        (5, "NAMES", "'Generated from'"),
+        (13, "NAMES", "'_clone_py'"),
+        (13, "NAMES", '"upstream\'s"'),
+    ]
+
+
+def test_committed_series_carry_no_project_names():
+    for version in VERSIONS:
+        folder = _patches.PATCHES_DIR / version
+        for name in (folder / "series").read_text().split():
+            assert _review.name_findings(folder / name) == [], name
+
+
+def test_added_lines():
+    diff = (
+        "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n"
+        "@@ -3,0 +4,2 @@\n+x\n+y\n@@ -10 +12 @@\n-a\n+b\n"
+        "diff --git a/gone.py b/gone.py\n--- a/gone.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n"
+    )
+    assert _review.added_lines(diff) == {"a.py": {4, 5, 12}}
+
+
+@needs_review_tools
+@pytest.mark.parametrize("version", ["1.9.1", "main"])
+def test_review_of_the_committed_series_is_clean(sdists, version):
+    report = _review.review(version)
+    assert report.ok, "\n".join(report.lines())
+
+
+@pytest.mark.skipif(
+    _review._tool("flake8", "1.2.2") is None,
+    reason="1.2.2's flake8 and black (.venv-patches-1.2.2) are not installed",
+)
+def test_review_of_the_1_2_2_record_by_its_own_tools_is_clean(sdists):
+    report = _review.review("1.2.2")
+    assert report.ok, "\n".join(report.lines())
+    assert not any("not checked" in note for note in report.notes)
+
+
+@needs_review_tools
+def test_review_reports_what_a_patch_adds(sdists, tmp_path):
+    # An unused import and an undocumented helper slipped into 0001's
+    # hand-written test and the asv benchmark: reported with the patch, the
+    # file and the line of the patched tree, nothing else.
+    patches_dir = tmp_path / "patches"
+    shutil.copytree(_patches.PATCHES_DIR / "src", patches_dir / "src")
+    test_src = patches_dir / "src" / "1.9.1" / "test_base_param_names.py"
+    test_src.write_text(
+        test_src.read_text().replace(
+            '    """Parameter names are introspected once per class; callers get a new list."""\n',
+            '    """Parameter names are introspected once per class; callers get a new list."""\n'
+            "    import os\n",
+            1,
+        )
+    )
+    _patches.regenerate("1.9.1", patches_dir)
+    report = _review.review("1.9.1", patches_dir)
+    rules = [(f.patch.split("-")[0], f.path, f.rule) for f in report.findings]
+    assert rules == [("0001", "sklearn/tests/test_base.py", "F401")]
+    line = report.findings[0].line
+    root = _patches.pristine_checkout("1.9.1", tmp_path / "tree")
+    _patches._git(root, "apply", str(patches_dir / "1.9.1" / report.findings[0].patch))
+    assert (root / "sklearn/tests/test_base.py").read_text().splitlines()[
+        line - 1
+    ].strip() == "import os"
+    assert str(report.findings[0]).startswith(
+        "0001-PERF-Cache-constructor-parameter-names-per-class.patch "
+        "sklearn/tests/test_base.py:%d F401 " % line
+    )
+
+
+def test_title_and_changelog_type_must_agree(tmp_path):
+    patch = tmp_path / "0001-x.patch"
+    patch.write_text("From 0 Mon\nSubject: [PATCH 1/3] PERF Faster clone\n\nbody\n")
+    assert _review.title_findings(patch, "doc/x/sklearn.base/1.efficiency.rst") == []
+    (finding,) = _review.title_findings(patch, "doc/x/sklearn.base/1.fix.rst")
+    assert finding.rule == "CHANGELOG"
+    patch.write_text("From 0 Mon\nSubject: [PATCH] Faster clone\n\nbody\n")
+    (finding,) = _review.title_findings(patch)
+    assert finding.rule == "TITLE"
+
+
+def test_a_fragment_with_its_own_badge_is_reported(tmp_path):
+    fragment = "doc/whats_new/upcoming_changes/sklearn.base/123.efficiency.rst"
+    (tmp_path / fragment).parent.mkdir(parents=True)
+    (tmp_path / fragment).write_text("- |Efficiency| Faster.\n  By :user:`A <a>`.\n")
+    config = (
+        "doc/whats_new/upcoming_changes",
+        {"efficiency": "|Efficiency|", "fix": "|Fix|"},
+        {"sklearn.base"},
+    )
+    findings = _review._towncrier_findings(tmp_path, "p", {fragment: {1, 2}}, config)
+    assert [(f.rule, f.line) for f in findings] == [("CHANGELOG", 1)]
+    assert "template adds the badge" in findings[0].message
