@@ -59,9 +59,11 @@ build: $(VENV)/.build-deps
 # SKLEARN_SLEP017_REQUIRE_CLIENTS=1: a client that does not import fails
 # tests/clone/test_clients.py instead of skipping it; likewise
 # SKLEARN_SLEP017_REQUIRE_FAMILIES=1 for the families tests.
-test: $(VENV)/.installed-test $(VENV)/.installed-clients $(VENV)/.installed-families build
+# The review tools of the patch series (`patches`, `patches-backport`
+# groups) are required as well: SKLEARN_SLEP017_REQUIRE_REVIEW_TOOLS=1.
+test: $(VENV)/.installed-test $(VENV)/.installed-clients $(VENV)/.installed-families $(VENV)/.installed-patches .venv-patches-1.2.2/.installed build
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"
-	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 SKLEARN_SLEP017_REQUIRE_FAMILIES=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 SKLEARN_SLEP017_REQUIRE_FAMILIES=1 SKLEARN_SLEP017_REQUIRE_REVIEW_TOOLS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # A silent fallback to the pure-Python reference must not pass as a compiled
 # run: CI (.ci/run) checks this before the tests.
@@ -175,7 +177,7 @@ patches-check: $(VENV)/.installed-test $(VENV)/.installed-patches .venv-patches-
 .venv-patches-1.2.2/.installed: pyproject.toml
 	$(PYTHON) -m venv .venv-patches-1.2.2
 	.venv-patches-1.2.2/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-	.venv-patches-1.2.2/bin/python -m pip install --quiet --group patches-1.2.2
+	.venv-patches-1.2.2/bin/python -m pip install --quiet --group patches-backport
 	touch $@
 
 patches-regenerate: $(VENV)/.installed-test

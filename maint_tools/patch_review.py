@@ -23,7 +23,7 @@ versions and with the settings of the release the series targets:
 For the 1.2.2 backport record, which predates ruff, the tools are 1.2.2's:
 flake8 3.8.2 and black 22.3.0, as its ``sklearn/_min_dependencies.py`` pins
 them, with its ``setup.cfg`` and ``pyproject.toml`` settings, from an
-environment of their own (``.venv-patches-1.2.2``, the ``patches-1.2.2``
+environment of their own (``.venv-patches-1.2.2``, the ``patches-backport``
 dependency group, which ``make patches-check`` installs); when it is missing
 the review says so instead of passing silently. numpydoc is not run on
 1.2.2 (it needs the release installed).

@@ -315,10 +315,24 @@ def _pinned_ruff():
     return ruff if out[-1:] == ["0.12.2"] else None
 
 
+# `make test` (hence CI) installs the review tools and sets this: a missing
+# tool then fails the tests below instead of skipping them.
+REQUIRE_REVIEW_TOOLS = os.environ.get("SKLEARN_SLEP017_REQUIRE_REVIEW_TOOLS", "") not in (
+    "", "0", "false", "no", "off",
+)
+
 needs_review_tools = pytest.mark.skipif(
-    _pinned_ruff() is None,
+    _pinned_ruff() is None and not REQUIRE_REVIEW_TOOLS,
     reason="ruff 0.12.2 (the `patches` dependency group) is not installed",
 )
+
+
+@needs_review_tools
+def test_review_tools_are_the_pinned_ones():
+    assert _pinned_ruff() is not None, "ruff 0.12.2 (the `patches` group) is not installed"
+    assert _review._tool("flake8", "1.2.2") is not None, (
+        "1.2.2's flake8 (.venv-patches-1.2.2, the `patches-backport` group) is not installed"
+    )
 
 
 def test_name_findings_flags_the_project_names(tmp_path):
@@ -373,7 +387,7 @@ def test_review_of_the_committed_series_is_clean(sdists, version):
 
 
 @pytest.mark.skipif(
-    _review._tool("flake8", "1.2.2") is None,
+    _review._tool("flake8", "1.2.2") is None and not REQUIRE_REVIEW_TOOLS,
     reason="1.2.2's flake8 and black (.venv-patches-1.2.2) are not installed",
 )
 def test_review_of_the_1_2_2_record_by_its_own_tools_is_clean(sdists):
