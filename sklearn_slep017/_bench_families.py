@@ -158,6 +158,16 @@ def _quiet_construct(cls):
             return None
 
 
+def _sktime_classes():
+    # Every class of sktime's registry, in a stable order (module, name).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from sktime.registry import all_estimators
+
+        classes = all_estimators(return_names=False)
+    return sorted(classes, key=lambda c: (c.__module__, c.__qualname__))
+
+
 def skbase_objects(size=None):
     """sktime's estimators built with their defaults, sorted by class name.
 
@@ -177,13 +187,8 @@ def skbase_objects(size=None):
     ImportError
         If sktime is not installed.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from sktime.registry import all_estimators
-
-        classes = all_estimators(return_names=False)
     objects = []
-    for cls in sorted(classes, key=lambda c: (c.__module__, c.__qualname__)):
+    for cls in _sktime_classes():
         if size is not None and len(objects) >= size:
             break
         obj = _quiet_construct(cls)
@@ -211,11 +216,8 @@ def sktime_test_instances(size=None):
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from sktime.registry import all_estimators
-
-        classes = all_estimators(return_names=False)
         objects = []
-        for cls in sorted(classes, key=lambda c: (c.__module__, c.__qualname__)):
+        for cls in _sktime_classes():
             if size is not None and len(objects) >= size:
                 break
             try:

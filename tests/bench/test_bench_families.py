@@ -4,8 +4,7 @@ import json
 
 import pytest
 from sklearn.linear_model import LogisticRegression
-from support import IMPLEMENTATION_NAMES
-from support import require
+from support import IMPLEMENTATION_NAMES, ROOT, require
 
 from sklearn_slep017 import _bench_families
 from sklearn_slep017.__main__ import build_parser
@@ -86,10 +85,9 @@ def _asv_module():
     import importlib
     import os
     import sys
-    from pathlib import Path
 
     os.environ["SKLEARN_SLEP017_ASV_QUICK"] = "1"
-    asv_dir = Path(__file__).resolve().parent.parent / "asv_bench"
+    asv_dir = ROOT / "asv_bench"
     if str(asv_dir) not in sys.path:
         sys.path.insert(0, str(asv_dir))
     return importlib.import_module("benchmarks.bench_families")
