@@ -86,14 +86,15 @@ IMPLEMENTATIONS = {
 
 DEFAULT_WIDTHS = (1, 10, 100, 1000)
 DEFAULT_FLAT = 1000
+DEFAULT_NUMPY = 1000
 # Per workload, the time the timing loop should take when --repeats is not
-# given: 5 workloads of ~12 s (24 s at worst, see run_benchmark) plus
-# calibration and the memory pass keep `make bench` under 3 minutes on a
+# given: 7 workloads of ~12 s (24 s at worst, see run_benchmark) plus
+# calibration and the memory pass keep `make bench` under 4 minutes on a
 # 2-core machine.
 DEFAULT_BUDGET = 12.0
 DEFAULT_SAMPLE_TIME = 5e-3
 MIN_REPEATS, MAX_REPEATS = 5, 31
-QUICK = dict(widths=(1, 2), flat=10, repeats=3, sample_time=1e-4)
+QUICK = dict(widths=(1, 2), flat=10, numpy=10, repeats=3, sample_time=1e-4)
 
 
 # -- command line ----------------------------------------------------------
@@ -149,6 +150,12 @@ def add_arguments(parser):
         % DEFAULT_FLAT,
     )
     parser.add_argument(
+        "--numpy", type=int, default=None, metavar="N",
+        help="size of the list of estimators holding numpy values, which also "
+        "adds a GridSearchCV whose grid holds numpy values; 0 skips both "
+        "(default: %d)" % DEFAULT_NUMPY,
+    )
+    parser.add_argument(
         "--families", action="store_true",
         help="also time estimator families outside scikit-learn's base class "
         "(skbase/sktime, pyod, hand-written get_params, custom __getattr__) "
@@ -182,10 +189,14 @@ def run(args):
     quick = args.quick
     widths = args.widths or (QUICK["widths"] if quick else DEFAULT_WIDTHS)
     flat = args.flat if args.flat is not None else (QUICK["flat"] if quick else DEFAULT_FLAT)
+    numpy_size = getattr(args, "numpy", None)
+    if numpy_size is None:
+        numpy_size = QUICK["numpy"] if quick else DEFAULT_NUMPY
     repeats = args.repeats or (QUICK["repeats"] if quick else None)
     results = run_benchmark(
         widths=widths,
         flat=flat,
+        numpy_size=numpy_size,
         repeats=repeats,
         budget=args.budget,
         sample_time=QUICK["sample_time"] if quick else DEFAULT_SAMPLE_TIME,
@@ -210,7 +221,7 @@ def run(args):
 # -- workloads and implementations -----------------------------------------
 
 
-def _iter_workloads(widths, flat):
+def _iter_workloads(widths, flat, numpy_size=0):
     # Each workload comes with the smallest tree of its family (same classes)
     # for the untimed warm-up call before every sample.
     for width in widths:
@@ -219,6 +230,13 @@ def _iter_workloads(widths, flat):
     if flat:
         yield ("flat n=%d" % flat, "flat", flat,
                _workloads.flat_estimators(flat), _workloads.flat_estimators(1))
+    if numpy_size:
+        # 50 grid values in the default run, as in the grids users write
+        values = min(50, numpy_size)
+        yield ("numpy grid search v=%d" % values, "numpy-search", values,
+               _workloads.numpy_search(values), _workloads.numpy_search(2))
+        yield ("numpy params n=%d" % numpy_size, "numpy-params", numpy_size,
+               _workloads.numpy_estimators(numpy_size), _workloads.numpy_estimators(2))
 
 
 class _Implementation:
@@ -474,11 +492,13 @@ def _bench_workload(implementations, names, workload, options, failures, say):
     )
 
 
-def _settings(widths, flat, repeats, repeats_used, budget, sample_time, started):
+def _settings(sizes, repeats, repeats_used, budget, sample_time, started):
     """How the run measured, for ``results["settings"]``."""
+    widths, flat, numpy_size = sizes
     return dict(
         widths=list(widths),
         flat=flat,
+        numpy=numpy_size,
         repeats=repeats_used,
         repeats_requested=repeats,
         budget_per_workload_s=budget,
@@ -499,6 +519,7 @@ def _settings(widths, flat, repeats, repeats_used, budget, sample_time, started)
 def run_benchmark(
     widths=DEFAULT_WIDTHS,
     flat=DEFAULT_FLAT,
+    numpy_size=DEFAULT_NUMPY,
     repeats=None,
     budget=DEFAULT_BUDGET,
     sample_time=DEFAULT_SAMPLE_TIME,
@@ -512,6 +533,10 @@ def run_benchmark(
         Widths of the nested-pipeline workloads.
     flat : int, default=1000
         Size of the flat list of estimators; 0 leaves that workload out.
+    numpy_size : int, default=1000
+        Size of the list of estimators whose parameters hold numpy scalars
+        and small arrays; a ``GridSearchCV`` whose grid holds numpy values
+        (``min(50, numpy_size)`` of them) is timed with it. 0 leaves both out.
     repeats : int or None, default=None
         Timed samples per implementation and workload. None chooses, per
         workload, as many as fit in ``budget`` seconds (at least 5, at most
@@ -553,7 +578,7 @@ def run_benchmark(
     repeats_used = {}
     failures = {}
     try:
-        for workload in _iter_workloads(widths, flat):
+        for workload in _iter_workloads(widths, flat, numpy_size):
             found_entries, repeats_used[workload[0]] = _bench_workload(
                 implementations, names, workload, (repeats, budget, sample_time),
                 failures, say,
@@ -568,7 +593,8 @@ def run_benchmark(
     machine["loadavg_end"] = _loadavg()
     return dict(
         machine=machine,
-        settings=_settings(widths, flat, repeats, repeats_used, budget, sample_time, say.start),
+        settings=_settings((widths, flat, numpy_size), repeats, repeats_used,
+                           budget, sample_time, say.start),
         implementations={name: IMPLEMENTATIONS[name] for name in names},
         failures=failures,
         results=entries,
@@ -725,7 +751,12 @@ def _fmt_load(load):
 
 
 def plot(results, path):
-    """Plot clone time against tree size for the nested-pipeline workloads.
+    """Plot clone time against tree size, and every workload's speed-up.
+
+    Left: time per clone of the nested-pipeline workloads against their
+    size, one line per implementation. Right: how many times faster than
+    upstream each implementation is on every workload (numpy and flat ones
+    included), as bars.
 
     Parameters
     ----------
@@ -741,7 +772,9 @@ def plot(results, path):
     import matplotlib.ticker
 
     m = results["machine"]
-    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    fig, (ax, bars) = plt.subplots(
+        1, 2, figsize=(14, 5.5), dpi=120, gridspec_kw=dict(width_ratios=(1.2, 1))
+    )
     styles = {
         "upstream": dict(color="tab:red", marker="o"),
         "reference": dict(color="tab:blue", marker="s"),
@@ -784,9 +817,40 @@ def plot(results, path):
     ax.grid(True, which="major", alpha=0.5)
     ax.grid(True, which="minor", alpha=0.15)
     ax.legend(title="implementation", fontsize=9)
+    _plot_speedups(bars, results, styles)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def _plot_speedups(ax, results, styles):
+    # One group of bars per workload, in the order they ran (top to bottom).
+    workloads = list(dict.fromkeys(e["workload"] for e in results["results"]))
+    shown = [name for name in results["implementations"] if name != "upstream"]
+    height = 0.8 / max(len(shown), 1)
+    for k, name in enumerate(shown):
+        rows = {e["workload"]: e for e in results["results"]
+                if e["implementation"] == name and "error" not in e
+                and e.get("speedup_vs_upstream")}
+        y = [i + k * height for i, w in enumerate(workloads) if w in rows]
+        x = [rows[w]["speedup_vs_upstream"] for w in workloads if w in rows]
+        color = styles.get(name, {}).get("color")
+        ax.barh(y, x, height=height, color=color, label=name, alpha=0.85)
+        for yi, xi in zip(y, x):
+            ax.text(xi, yi, " %.3gx" % xi, va="center", fontsize=7)
+    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(workloads))])
+    ax.set_yticklabels(workloads, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.axvline(1.0, color=styles["upstream"]["color"], linewidth=1)
+    ax.set_xlabel("x faster than upstream (median; log scale; upstream = 1)")
+    ax.set_title("speed-up over upstream, every workload", fontsize=10)
+    ax.grid(True, axis="x", which="major", alpha=0.5)
+    # room on the right for the labels, the legend under the axes
+    left, right = ax.get_xlim()
+    ax.set_xlim(left, right * 1.6)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=len(shown))
 
 
 def write_results(results, output):

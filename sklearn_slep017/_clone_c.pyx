@@ -106,8 +106,11 @@ cdef object _sorted = builtins.sorted
 cdef object _py_clone = _clone_py.clone
 cdef object _py_clone_parametrized = _clone_py.clone_parametrized
 cdef object _UPSTREAM_GET_PARAMS = _compat.UPSTREAM_GET_PARAMS
-cdef object _DEFAULT_SKLEARN_CLONE_FUNCS = _compat.DEFAULT_SKLEARN_CLONE_FUNCS
-cdef object _DEFAULT_GET_PARAM_NAMES_FUNCS = _compat.DEFAULT_GET_PARAM_NAMES_FUNCS
+# Filled as tuples at the end of this module, once both implementations
+# have added their functions to _compat's sets (nothing adds to them later):
+# a tuple is walked by identity without making an iterator.
+cdef tuple _DEFAULT_SKLEARN_CLONE_FUNCS = ()
+cdef tuple _DEFAULT_GET_PARAM_NAMES_FUNCS = ()
 
 cdef str _METADATA_MODE = _compat.METADATA_REQUEST_COPY or ""
 cdef bint _HAS_CALLBACKS = _compat.HAS_CALLBACKS
@@ -152,7 +155,7 @@ cdef inline bint _isclass(object obj) except -1:
     return PyObject_IsInstance(obj, _type)
 
 
-cdef inline bint _is_bound_to(object method, object owner, object funcs) except -1:
+cdef inline bint _is_bound_to(object method, object owner, tuple funcs) except -1:
     # ``method`` is a bound method of one of ``funcs`` on ``owner``; compared
     # by identity, so that nothing user-defined is hashed or compared.
     cdef object func
@@ -466,37 +469,56 @@ cdef object _deepcopy_output_config(object value):
 # Values of fixed types (numpy scalars and arrays, most C types): clone(x,
 # safe=False) is deepcopy(x), decided once per type.
 
-# type -> whether its instances are "fixed leaves": a static, immutable type
-# (its attributes can never change) with generic attribute access, no
-# instance __dict__, not a class, not a container, and with neither
-# __sklearn_clone__ nor get_params. For those, every probe upstream's clone
-# makes has an answer fixed by the type: it deep-copies them. Static types
+# type -> False, or for "fixed leaves" what deep-copies them: a static,
+# immutable type (its attributes, and its bases', can never change) with
+# generic attribute access, no instance __dict__, not a class, not a
+# container, and with neither __sklearn_clone__ nor get_params. For those,
+# every probe upstream's clone makes has an answer fixed by the type: it
+# deep-copies them. The value is the type's ``__deepcopy__`` when that is a
+# method descriptor (numpy's scalars and arrays), which ``x.__deepcopy__(memo)``
+# would bind and call: called unbound, ``descr(x, memo)``, the same C function
+# runs on the same arguments; True for any other fixed type. Static types
 # are never freed, so the dict never holds a dead key.
 cdef dict _FIXED_LEAVES = {}
+cdef object _MethodDescriptorType = types.MethodDescriptorType
+cdef str _S_DEEPCOPY = "__deepcopy__"
 
 
-cdef bint _is_fixed_leaf(object t) except -1:
+cdef object _fixed_deepcopier(object t):
+    # The first ``__deepcopy__`` along the MRO, as a generic getattr on an
+    # instance without __dict__ finds it (the MRO of a static type holds only
+    # static types, whose dicts are read-only).
+    for base in t.__mro__:
+        found = base.__dict__.get(_S_DEEPCOPY, _ABSENT)
+        if found is not _ABSENT:
+            return found if type(found) is _MethodDescriptorType else True
+    return True
+
+
+cdef object _fixed_leaf(object t):
+    """What deep-copies instances of ``t`` if it is a fixed type, else False."""
     cdef PyObject* found = NULL
     if type(t) is not _type:  # hashing a class must not run user code
         return False
     if clone_dict_get_ref(_FIXED_LEAVES, t, &found) == 1:
         verdict = <object>found
         Py_DECREF(verdict)
-        return verdict is True
+        return verdict
     if not clone_is_fixed_type(t):
         return False
-    verdict = (
+    fixed = (
         t.__dictoffset__ == 0
         and not issubclass(t, _type)
         and not any([t is c for c in (dict, list, tuple, set, frozenset)])
         and _getattr(t, _S_SKLEARN_CLONE, _ABSENT) is _ABSENT
         and _getattr(t, _S_GET_PARAMS, _ABSENT) is _ABSENT
     )
+    verdict = _fixed_deepcopier(t) if fixed else False
     _FIXED_LEAVES[t] = verdict
     return verdict
 
 
-cdef object _deepcopy_fixed_leaf(object x, object t):
+cdef object _deepcopy_fixed_leaf(object x, object t, object copier):
     # copy.deepcopy(x) with a fresh memo, step for step (CPython 3.10-3.13),
     # without its Python frame: the dispatch table, read live, then the
     # instance's __deepcopy__; anything else goes to deepcopy itself.
@@ -504,12 +526,14 @@ cdef object _deepcopy_fixed_leaf(object x, object t):
     dispatch = _COPY_GLOBALS.get("_deepcopy_dispatch")
     if type(dispatch) is not dict:
         return _deepcopy(x)
-    copier = (<dict>dispatch).get(t)
-    if copier is not None:
+    found = (<dict>dispatch).get(t)
+    if found is not None:
+        return found(x, memo)
+    if copier is not True:
         return copier(x, memo)
-    copier = _getattr(x, "__deepcopy__", None)
-    if copier is not None:
-        return copier(memo)
+    found = _getattr(x, _S_DEEPCOPY, None)
+    if found is not None:
+        return found(memo)
     return _deepcopy(x)
 
 
@@ -644,9 +668,10 @@ cdef object _clone(object estimator, bint safe, _Guard* g, int depth):
     if not safe:
         if _is_atomic(estimator, t):
             return estimator
-        if _is_fixed_leaf(t):
+        copier = _fixed_leaf(t)
+        if copier is not False:
             try:
-                return _deepcopy_fixed_leaf(estimator, t)
+                return _deepcopy_fixed_leaf(estimator, t, copier)
             except Exception as exc:
                 mark_uncopyable(exc)
                 raise
@@ -817,8 +842,10 @@ get_param_names.__doc__ = _clone_py.get_param_names.__doc__.replace(
     "_clone_py", "_clone_c"
 )
 
-_DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
-_DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)
+_compat.DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
+_compat.DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)
+_DEFAULT_SKLEARN_CLONE_FUNCS = tuple(_compat.DEFAULT_SKLEARN_CLONE_FUNCS)
+_DEFAULT_GET_PARAM_NAMES_FUNCS = tuple(_compat.DEFAULT_GET_PARAM_NAMES_FUNCS)
 
 
 def _get_params_path(obj):
@@ -846,6 +873,34 @@ def _get_params_path(obj):
     if _is_sktime_meta_get_params(obj, method):
         return "sktime-composite"
     return "call"
+
+
+def _default_functions():
+    """The ``__sklearn_clone__`` and ``_get_param_names`` functions the
+    compiled clone recognises as the default ones, as it holds them.
+
+    For tests: they must be what ``_compat``'s sets hold.
+    """
+    return (_DEFAULT_SKLEARN_CLONE_FUNCS, _DEFAULT_GET_PARAM_NAMES_FUNCS)
+
+
+def _fixed_leaf_path(t):
+    """How the compiled clone deep-copies instances of the class ``t``.
+
+    For tests and diagnostics.
+
+    Returns
+    -------
+    path : str or None
+        ``"descriptor"`` (a fixed type whose ``__deepcopy__`` method
+        descriptor is called unbound), ``"lookup"`` (a fixed type whose
+        instances' ``__deepcopy__`` is looked up as ``deepcopy`` does), or
+        None (not a fixed type: probed and cloned the general way).
+    """
+    verdict = _fixed_leaf(t)
+    if verdict is False:
+        return None
+    return "lookup" if verdict is True else "descriptor"
 
 
 def _thread_stack():

@@ -4,15 +4,20 @@
 The default workload is the brief's nested pipeline: a ``Pipeline`` of a
 ``FeatureUnion`` (a ``ColumnTransformer`` of ``width`` four-step pipelines,
 and a ``PCA``) followed by a ``StackingClassifier``; ``width=100`` gives about
-500 estimator nodes.
+500 estimator nodes. The numpy workloads hold the values users' grids hold
+(``np.logspace`` / ``np.linspace`` / ``np.arange`` give numpy scalars and
+small arrays, and a search's ``set_params`` puts them into estimators).
 """
+
+import numpy as np
 
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
 from sklearn.ensemble import RandomForestClassifier, StackingClassifier
 from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -21,6 +26,8 @@ __all__ = [
     "nested_pipeline",
     "flat_estimators",
     "deep_chain",
+    "numpy_search",
+    "numpy_estimators",
     "constructor_calls",
     "count_nodes",
 ]
@@ -75,6 +82,75 @@ def nested_pipeline(width=100):
 def flat_estimators(n=1000):
     """A list of ``n`` simple estimators with a few parameters each."""
     return [LogisticRegression(C=1.0 + i, max_iter=100 + i) for i in range(n)]
+
+
+def numpy_search(n_values=50):
+    """A ``GridSearchCV`` whose grid is built with numpy, as users build grids.
+
+    Parameters
+    ----------
+    n_values : int, default=50
+        Number of ``np.float64`` values of ``C`` (from ``np.logspace``); the
+        grid also holds ``np.int64`` values of ``k``, ``np.bool_`` values and
+        a small array (``np.linspace``) of ``l1_ratio``.
+
+    Returns
+    -------
+    search : sklearn.model_selection.GridSearchCV
+        Unfitted, over a three-step pipeline. Cloning it deep-copies every
+        grid value (``param_grid`` is a constructor parameter).
+
+    Examples
+    --------
+    >>> from sklearn_slep017._workloads import numpy_search
+    >>> type(numpy_search(5).param_grid["clf__C"][0]).__name__
+    'float64'
+    """
+    pipeline = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("select", SelectKBest(f_classif)),
+            ("clf", LogisticRegression(solver="saga")),
+        ]
+    )
+    grid = {
+        "clf__C": list(np.logspace(-3, 3, n_values)),
+        "clf__l1_ratio": np.linspace(0.0, 1.0, 5),
+        "select__k": list(np.arange(1, 11)),
+        "scale__with_mean": [np.True_, np.False_],
+    }
+    return GridSearchCV(pipeline, grid, cv=3)
+
+
+def numpy_estimators(n=1000):
+    """``n`` estimators whose parameters hold numpy scalars and small arrays.
+
+    What a search leaves in its estimators: ``set_params`` with values from
+    ``np.logspace`` / ``np.arange`` (``np.float64``, ``np.int64``,
+    ``np.bool_``), and array-valued parameters (``Ridge``'s per-target
+    ``alpha``). Seeded: the same list on every call.
+
+    Examples
+    --------
+    >>> from sklearn_slep017._workloads import numpy_estimators
+    >>> type(numpy_estimators(2)[1].C).__name__
+    'float64'
+    """
+    cs = np.logspace(-3, 3, max(n, 1))
+    estimators = []
+    for i in range(n):
+        if i % 2:
+            estimators.append(
+                LogisticRegression(
+                    C=cs[i],
+                    max_iter=np.int64(100 + i),
+                    fit_intercept=np.bool_(i % 3 == 0),
+                    tol=np.float64(1e-4),
+                )
+            )
+        else:
+            estimators.append(Ridge(alpha=np.linspace(0.1, 1.0, 3) * (i + 1)))
+    return estimators
 
 
 def deep_chain(depth=50):

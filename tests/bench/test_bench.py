@@ -18,7 +18,7 @@ def _table_rows(markdown):
 
 def test_bench_quick_writes_everything(tmp_path, capsys):
     status = main(["bench", "--quick", "--widths", "1,2", "--flat", "3",
-                   "--output", str(tmp_path)])
+                   "--numpy", "3", "--output", str(tmp_path)])
     assert status == 0
     out, err = capsys.readouterr()
 
@@ -30,7 +30,8 @@ def test_bench_quick_writes_everything(tmp_path, capsys):
     assert results["settings"]["gc_enabled_while_timing"] is True
     assert results["failures"] == {}
 
-    workloads = ["nested W=1", "nested W=2", "flat n=3"]
+    workloads = ["nested W=1", "nested W=2", "flat n=3",
+                 "numpy grid search v=3", "numpy params n=3"]
     entries = results["results"]
     assert [(e["workload"], e["implementation"]) for e in entries] == [
         (w, i) for w in workloads for i in IMPLEMENTATIONS
@@ -76,8 +77,8 @@ def test_bench_reports_a_failing_implementation(tmp_path, monkeypatch, capsys):
         lambda: original() + [_bench._Implementation("broken", broken)],
     )
     monkeypatch.setitem(_bench.IMPLEMENTATIONS, "broken", "always raises")
-    status = main(["bench", "--quick", "--widths", "1", "--flat", "0", "--repeats", "1",
-                   "--output", str(tmp_path)])
+    status = main(["bench", "--quick", "--widths", "1", "--flat", "0", "--numpy", "0",
+                   "--repeats", "1", "--output", str(tmp_path)])
     assert status == 1
     results = json.loads((tmp_path / "results.json").read_text())
     assert "boom" in results["failures"]["broken"]["nested W=1"]
@@ -105,3 +106,27 @@ def test_bench_options_parse():
     assert (args.output, args.repeats, args.widths, args.quick) == (
         "out", 7, (1, 10, 100), False
     )
+    assert args.numpy is None  # the default size, or the quick one
+    assert build_parser().parse_args(["bench", "--numpy", "0"]).numpy == 0
+
+
+def test_numpy_workloads_hold_numpy_values():
+    # The values a grid built with numpy holds, and what set_params leaves in
+    # estimators: the numpy workloads must really exercise numpy leaves.
+    import numpy as np
+
+    from sklearn_slep017 import _workloads
+
+    grid = _workloads.numpy_search(7).param_grid
+    assert [type(v) for v in grid["clf__C"]] == [np.float64] * 7
+    assert {type(v) for v in grid["select__k"]} == {np.int64}
+    assert {type(v) for v in grid["scale__with_mean"]} == {np.bool_}
+    assert type(grid["clf__l1_ratio"]) is np.ndarray
+    estimators = _workloads.numpy_estimators(4)
+    assert type(estimators[0].alpha) is np.ndarray
+    assert {type(estimators[1].C), type(estimators[1].max_iter),
+            type(estimators[1].fit_intercept)} == {np.float64, np.int64, np.bool_}
+    # seeded: the same values every time
+    again = _workloads.numpy_estimators(4)
+    assert all((a.get_params()["alpha"] == b.get_params()["alpha"]).all()
+               for a, b in zip(estimators[::2], again[::2]))

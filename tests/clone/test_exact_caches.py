@@ -190,3 +190,18 @@ def test_one_cache_for_both_implementations(impl):
     names = impl.get_param_names(Edited)
     names.append("mutated")
     assert impl.get_param_names(Edited) == ["a"]
+
+
+def test_compiled_default_functions_are_compats():
+    # The compiled clone walks tuples taken from _compat's sets once both
+    # implementations have added theirs: nothing may be added after that.
+    import sklearn_slep017  # noqa: F401  (imports everything that adds)
+    from sklearn_slep017 import _clone_c, _compat
+
+    clone_funcs, names_funcs = _clone_c._default_functions()
+    assert set(clone_funcs) == _compat.DEFAULT_SKLEARN_CLONE_FUNCS
+    assert set(names_funcs) == _compat.DEFAULT_GET_PARAM_NAMES_FUNCS
+    assert _clone_c.sklearn_clone in clone_funcs
+    assert _clone_c.get_param_names in names_funcs
+    with sklearn_slep017.enabled("compiled"):
+        assert set(_clone_c._default_functions()[0]) == _compat.DEFAULT_SKLEARN_CLONE_FUNCS

@@ -128,3 +128,83 @@ def test_copies_are_independent(impl):
     b = impl.clone(Holder(value=a)).value
     b[0] = 42.0
     assert a[0] == 0.0
+
+
+def test_fixed_leaf_paths():
+    # numpy's scalars and arrays: their __deepcopy__ is a method descriptor of
+    # a static type, called unbound; a static type without one is looked up
+    # per instance as deepcopy does; anything mutable is not a fixed leaf.
+    import datetime
+
+    from sklearn_slep017 import _clone_c
+
+    for value in SCALARS + ARRAYS:
+        assert _clone_c._fixed_leaf_path(type(value)) == "descriptor", type(value)
+    assert _clone_c._fixed_leaf_path(datetime.date) == "lookup"
+
+    class Heap(float):
+        pass
+
+    assert _clone_c._fixed_leaf_path(Heap) is None
+    assert _clone_c._fixed_leaf_path(type) is None
+    assert _clone_c._fixed_leaf_path(list) is None
+
+
+def test_descriptor_path_calls_what_getattr_finds():
+    # The unbound call runs the very method deepcopy's getattr would bind.
+    from sklearn_slep017 import _clone_c
+
+    for value in SCALARS + ARRAYS:
+        found = getattr(value, "__deepcopy__")
+        assert found.__self__ is value
+        unbound = type(value).__deepcopy__
+        assert unbound.__name__ == found.__name__
+        assert unbound.__objclass__ in type(value).__mro__
+        assert _clone_c.clone(value, safe=False).__class__ is type(value)
+
+
+# -- property tests: any dtype, byte order, shape and layout -------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+DTYPES = st.one_of(
+    hnp.scalar_dtypes(),
+    hnp.byte_string_dtypes(max_len=4),
+    hnp.unicode_string_dtypes(max_len=4),
+    hnp.scalar_dtypes().map(lambda d: d.newbyteorder(">")),
+    hnp.scalar_dtypes().map(lambda d: d.newbyteorder("<")),
+)
+
+
+@st.composite
+def numpy_values(draw):
+    array = draw(hnp.arrays(DTYPES, hnp.array_shapes(min_dims=0, max_dims=3, max_side=4)))
+    layout = draw(st.sampled_from(["as is", "fortran", "strided", "readonly", "scalar"]))
+    if layout == "fortran":
+        array = np.asfortranarray(array)
+    elif layout == "strided" and array.ndim and array.shape[0] > 1:
+        array = array[::2]
+    elif layout == "readonly":
+        array.flags.writeable = False
+    elif layout == "scalar":
+        return array[()] if array.ndim == 0 else array.flat[0]
+    return array
+
+
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@PROPERTY_SETTINGS
+@given(value=numpy_values())
+def test_any_numpy_value_clones_as_deepcopy(impl, value):
+    # Type, dtype, byte order, shape, strides, flags, bytes and independence
+    # as copy.deepcopy gives them, alone, as a parameter and inside a list.
+    expected = _describe(copy.deepcopy(value), value)
+    assert _describe(impl.clone(value, safe=False), value) == expected
+    assert _describe(impl.clone(Holder(value=value)).value, value) == expected
+    assert _describe(impl.clone(Holder(value=[value])).value[0], value) == expected
