@@ -635,3 +635,35 @@ def test_fast_clone_helper_clones_as_the_package_does(sdists, tmp_path, version)
     # the outcomes cover results and errors with notes
     assert any(patched.startswith("['raised'") for _, patched, _ in pairs)
     assert any("cloning failed at parameter path" in patched for _, patched, _ in pairs)
+
+
+def test_fast_clone_helper_reads_and_calls_only_what_the_package_does():
+    """The hand-written helper probes no attribute and declares no C API
+    function that the package's compiled clone does not: a new read or call
+    there must be made in the package first (and tested there)."""
+
+    def probed(text):
+        return set(re.findall(r'^cdef str _S_\w+ = "(\w+)"', text, re.M))
+
+    def c_api(text):
+        block = re.search(r'cdef extern from "Python.h":\n((?:    .*\n)+)', text).group(1)
+        return set(re.findall(r"\b(Py\w+)\(", block))
+
+    def helpers(text):
+        return set(re.findall(r"\b(clone_\w+)\(", text.split("cdef extern from", 2)[2]))
+
+    package = (_patches.PACKAGE_DIR / "_clone_c.pyx").read_text()
+    helper = (_patches.PATCHES_DIR / "src" / "1.9.1" / "_fast_clone.pyx").read_text()
+    assert probed(helper) and c_api(helper) and helpers(helper)
+    # ``__code__``: the package reads it with PyFunction_GetCode (a borrowed
+    # reference); the helper through the attribute (a strong one)
+    assert probed(helper) <= probed(package) | {"__code__"}
+    assert c_api(helper) <= c_api(package)
+    assert helpers(helper) <= helpers(package)
+    # What the main target adds: the package's helpers, and main's own
+    # ``object.__getattribute__`` (PyObject_GenericGetAttr) where the package
+    # reads through the type's ``__getattribute__`` in Python.
+    for edit in _patches._FAST_CLONE_MAIN_EDITS:
+        assert set(re.findall(r"\b(Py\w+|clone_\w+)\(", edit.new)) <= (
+            c_api(package) | helpers(package) | {"PyObject_GenericGetAttr"}
+        )
