@@ -186,15 +186,17 @@ patches-regenerate: $(VENV)/.installed-test
 # The patched release built as upstream builds it: the series applied to the
 # pristine sdist tree, `pip install --no-build-isolation` with meson-python in
 # a virtualenv of its own (.upstream-build/venv, the tree's build requirements),
-# then its sklearn/tests/test_base.py (the new tests are there) and
-# test_docstrings.py restricted to the changed modules. Tens of minutes on two
+# then its sklearn/tests/test_base.py (the new tests are there), the tests of
+# clone's main users and test_docstrings.py restricted to the changed modules. Tens of minutes on two
 # cores: not in the test suite nor in every CI run. Summary in
 # .upstream-build/summary.txt.
 upstream-build: $(VENV)/.installed-test
 	$(PY) -m maint_tools.upstream_build --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
 
 # Quick stand-in (seconds): the patched modules over a copy of the installed
-# wheel, then upstream's own tests of base, metadata routing, pipeline, frozen.
+# wheel, the series' .pyx compiled in place (Cython and gcc of this venv, with
+# the Cython directives of scikit-learn's meson build), then upstream's own
+# tests of base, metadata routing, pipeline, frozen.
 UPSTREAM_OVERLAY ?= .upstream-overlay
 
 .PHONY: upstream-overlay

@@ -329,10 +329,38 @@ def _filter_source(root):
     return textwrap.dedent(_patches._segment(text, node, with_comments=False))
 
 
+def _defined_pyx(text, lines):
+    """The Python-visible functions and classes of a ``.pyx`` whose line is added.
+
+    ``def`` functions and ``cdef class`` classes at module level, as
+    ``(qualname, kind, line)`` (``cdef`` functions are not importable).
+    """
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"(def|cdef class|class) (\w+)\b", line)
+        if match and number in lines:
+            kind = "function" if match.group(1) == "def" else "class"
+            out.append((match.group(2), kind, number))
+    return out
+
+
 def _numpydoc_findings(root, patch, changed, added, filter_source):
     modules, objects = [], []
     for path in changed:
         if not path.startswith("sklearn/") or "/tests/" in path:
+            continue
+        if path.endswith(".pyx"):
+            # Compiled in place with scikit-learn's directives, then loaded
+            # like the patched Python modules.
+            module = path[: -len(".pyx")].replace("/", ".")
+            try:
+                (built,) = _patches.build_extensions([Path(root) / path])
+            except (subprocess.CalledProcessError, _patches.PatchError) as exc:
+                return [Finding(patch, path, 0, "BUILD", "does not compile: %s" % exc)]
+            modules.append((module, str(built.relative_to(root))))
+            text = (Path(root) / path).read_text()
+            for qualname, kind, line in _defined_pyx(text, added.get(path, set())):
+                objects.append((module, qualname, kind, line, path))
             continue
         if not path.endswith(".py"):
             continue
@@ -609,7 +637,10 @@ def review(version, patches_dir=_patches.PATCHES_DIR, workdir=None):
                 findings.append(Finding(name, "-", 0, "APPLY", result.stderr.strip()))
                 break
             _patches._git(root, "commit", "--quiet", "--no-verify", "-m", name)
-            diff = _patches._git(root, "diff", "-U0", "HEAD~1", "HEAD").stdout
+            # the diff algorithm of the patch files (``--histogram``)
+            diff = _patches._git(
+                root, "diff", "--histogram", "-U0", "HEAD~1", "HEAD"
+            ).stdout
             added = added_lines(diff)
             for path in added:
                 if path not in changed_so_far:

@@ -59,6 +59,7 @@ __all__ = [
     "PatchError",
     "add_arguments",
     "apply_series",
+    "build_extensions",
     "check",
     "compare",
     "fetch_sdist",
@@ -163,6 +164,9 @@ class Define:
     # Leave out the parameter-path notes (see :func:`_without_notes`): the
     # pull request that adds them is a separate one.
     without_notes: bool = False
+    # Renames of calls (and of the ``def``), ``(old, new)``: ``old(`` becomes
+    # ``new(``, after ``subs`` (so that their new text is renamed too).
+    call_renames: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -188,10 +192,15 @@ class Edit:
 
 @dataclass(frozen=True)
 class Replace:
-    """Glue: a definition upstream (``"<file>:<qualname>"``) replaced by ``text``."""
+    """Glue: a definition upstream (``"<file>:<qualname>"``) replaced by ``text``.
+
+    With ``keep_docstring``, ``text`` is the new body only: the ``def`` line
+    and the docstring of the upstream definition stay as they are.
+    """
 
     upstream: str
     text: str
+    keep_docstring: bool = False
 
 
 @dataclass(frozen=True)
@@ -670,6 +679,48 @@ _DOC = {
         is_container : bool
             True when clone clones the object entry by entry.
         """,
+    "_python_clone": """
+        Clone in pure Python: what the compiled helper of :func:`clone` does.
+
+        The compiled helper hands it the subtrees too deep for its C stack
+        budget: the recursion of this function and of
+        ``_python_clone_parametrized`` uses no C stack.
+
+        Parameters
+        ----------
+        estimator : {list, tuple, set} of estimator instance or a single \\
+                estimator instance
+            The estimator or group of estimators to be cloned.
+        safe : bool, default=True
+            If safe is False, clone will fall back to a deep copy on objects
+            that are not estimators. Ignored if `estimator.__sklearn_clone__`
+            exists.
+
+        Returns
+        -------
+        estimator : object
+            The deep copy of the input, an estimator if input is an estimator.
+        """,
+    "_python_clone_parametrized": """
+        Clone from the parameters in pure Python: what ``_clone_parametrized`` does.
+
+        The compiled helper of ``_clone_parametrized`` hands it the subtrees
+        too deep for its C stack budget.
+
+        Parameters
+        ----------
+        estimator : {list, tuple, set, frozenset, dict} of estimator instance or \\
+                a single estimator instance
+            The estimator or group of estimators to be cloned.
+        safe : bool, default=True
+            If safe is False, fall back to a deep copy on objects that are not
+            estimators.
+
+        Returns
+        -------
+        estimator : object
+            The new, unfitted estimator (or container, or deep copy).
+        """,
     "_not_an_estimator_error": """
         Build the error for cloning, with ``safe=True``, what is not an estimator.
 
@@ -894,8 +945,12 @@ def _define(name, upstream, **kwargs):
     return Define(f"{_CLONE_PY}:{name}", f"{_BASE}:{upstream}", **kwargs)
 
 
-def _pr_commits(metadata_request):
-    """The three pull requests, for a target whose metadata-request code is given."""
+def _pr_commits(metadata_request, fast_clone_edits=()):
+    """The four pull requests, for a target whose metadata-request code is given.
+
+    ``fast_clone_edits`` are the target's :class:`Edit` of the compiled
+    helper (hand-written for 1.9.1 in ``patches/src/1.9.1/_fast_clone.pyx``).
+    """
     common_subs = (
         ("    _carry_metadata_request(estimator, new_object, clone)\n", metadata_request),
         (
@@ -1092,7 +1147,153 @@ def _pr_commits(metadata_request):
                 ),
             ),
         ),
+        Commit(
+            "PERF Compiled helper for clone",
+            "clone and _clone_parametrized stay the documented Python functions\n"
+            "and call a compiled helper, sklearn/utils/_fast_clone.pyx, that does\n"
+            "step for step what their Python code does: the same attribute reads at\n"
+            "the same moments, the same results, exceptions, messages and notes.\n"
+            "It walks containers in C, returns what a deep copy would return\n"
+            "unchanged without calling it, inlines BaseEstimator.get_params(deep=False)\n"
+            "where an instance provably resolves to it, and probes optional\n"
+            "attributes without raising. The Python code stays, as\n"
+            "_python_clone and _python_clone_parametrized: the helper hands it\n"
+            "subtrees deeper than its C stack budget. Public CPython API only; no\n"
+            "C-level state is mutated after import.",
+            (
+                CopyModule(
+                    "_clone_capi.h",
+                    "sklearn/utils/_fast_clone_capi.h",
+                    _FAST_CLONE_HEADER_REWRITES,
+                ),
+                FromSource("_fast_clone.pyx", "sklearn/utils/_fast_clone.pyx"),
+                *fast_clone_edits,
+                Edit(
+                    "sklearn/utils/meson.build",
+                    "  '_isfinite': {'sources': [cython_gen.process('_isfinite.pyx')]},\n",
+                    "  '_isfinite': {'sources': [cython_gen.process('_isfinite.pyx')]},\n"
+                    "  '_fast_clone': {'sources': [cython_gen.process('_fast_clone.pyx')]},\n",
+                ),
+                Edit(
+                    _BASE,
+                    "from sklearn.utils._clone_diagnostics import (\n",
+                    "from sklearn.utils import _fast_clone\n"
+                    "from sklearn.utils._clone_diagnostics import (\n",
+                ),
+                _define(
+                    "clone",
+                    "_python_clone",
+                    before="def _not_an_estimator_error(",
+                    call_renames=(
+                        ("_clone_parametrized", "_python_clone_parametrized"),
+                        ("clone", "_python_clone"),
+                    ),
+                ),
+                _define(
+                    "clone_parametrized",
+                    "_python_clone_parametrized",
+                    before="def _not_an_estimator_error(",
+                    subs=notes_subs,
+                    call_renames=(
+                        ("_clone_parametrized", "_python_clone_parametrized"),
+                        ("clone", "_python_clone"),
+                    ),
+                ),
+                Replace(
+                    f"{_BASE}:clone",
+                    "return _fast_clone.clone(estimator, safe, _FAST_CLONE_CONTEXT)\n",
+                    keep_docstring=True,
+                ),
+                Replace(
+                    f"{_BASE}:_clone_parametrized",
+                    "return _fast_clone.clone_parametrized(estimator, safe, _FAST_CLONE_CONTEXT)\n",
+                    keep_docstring=True,
+                ),
+                Edit(
+                    _BASE,
+                    "_DEFAULT_SKLEARN_CLONE_FUNCS = {BaseEstimator.__sklearn_clone__}\n",
+                    "_DEFAULT_SKLEARN_CLONE_FUNCS = {BaseEstimator.__sklearn_clone__}\n"
+                    + _FAST_CLONE_CONTEXT,
+                ),
+                FromSource("test_base_fast_clone.py", "sklearn/tests/test_base.py", append=True),
+                FromSource(
+                    "changelog_fast_clone.rst",
+                    "doc/whats_new/upcoming_changes/sklearn.base/"
+                    "PR-FAST-CLONE.efficiency.rst",
+                ),
+            ),
+        ),
     ]
+
+
+# The C helpers of the compiled clone: the package's header, named for
+# scikit-learn.
+_FAST_CLONE_HEADER_REWRITES = (
+    (
+        "/* SPDX-License-Identifier: BSD-3-Clause\n *\n * C helpers of _clone_c.pyx,",
+        "/* Authors: The scikit-learn developers\n"
+        " * SPDX-License-Identifier: BSD-3-Clause\n *\n * C helpers of _fast_clone.pyx,",
+    ),
+    (
+        "hands a deep subtree to the pure-Python reference (whose\n"
+        " *   Python-to-Python calls use no C stack from CPython 3.11) long before the\n"
+        " *   stack runs out,",
+        "hands a deep subtree to the pure-Python clone (whose\n"
+        " *   Python-to-Python calls use no C stack) long before the stack runs\n"
+        " *   out,",
+    ),
+    ("SKLEARN_SLEP017_CLONE_CAPI_H", "SKLEARN_UTILS_FAST_CLONE_CAPI_H"),
+)
+
+# What the compiled helper needs from sklearn/base.py, made once.
+_FAST_CLONE_CONTEXT = (
+    "\n# What the compiled helper of clone needs from this module, which it cannot\n"
+    "# import (this module imports it): made once, read-only, passed on every call.\n"
+    "_FAST_CLONE_CONTEXT = _fast_clone.CloneContext(\n"
+    "    param_names_cache=_PARAM_NAMES_CACHE,\n"
+    "    param_names=_param_names_tuple,\n"
+    "    signature_attributes=_SIGNATURE_ATTRIBUTES,\n"
+    "    atomic_types=_ATOMIC_TYPES,\n"
+    "    container_types=_CONTAINER_TYPES,\n"
+    '    get_params=BaseEstimator.__dict__["get_params"],\n'
+    '    get_param_names=BaseEstimator.__dict__["_get_param_names"].__func__,\n'
+    "    sklearn_clone_funcs=tuple(_DEFAULT_SKLEARN_CLONE_FUNCS),\n"
+    "    python_clone=_python_clone,\n"
+    "    python_clone_parametrized=_python_clone_parametrized,\n"
+    "    not_an_estimator_error=_not_an_estimator_error,\n"
+    "    modified_parameter_error=_modified_parameter_error,\n"
+    ")\n"
+)
+
+# Upstream main reads ``_metadata_request`` without the ``__getattr__``
+# fallback (PR 34512): so does its compiled helper.
+_FAST_CLONE_METADATA_MAIN = Edit(
+    "sklearn/utils/_fast_clone.pyx",
+    "    value = _probe(estimator, _S_METADATA)\n",
+    "    if clone_has_generic_getattr(estimator):\n"
+    "        value = _probe(estimator, _S_METADATA)\n"
+    "    else:\n"
+    "        # ``object.__getattribute__``: no ``__getattr__`` fallback\n"
+    "        try:\n"
+    "            value = PyObject_GenericGetAttr(estimator, _S_METADATA)\n"
+    "        except AttributeError:\n"
+    "            value = _ABSENT\n",
+)
+_FAST_CLONE_MAIN_EDITS = (
+    _FAST_CLONE_METADATA_MAIN,
+    Edit(
+        "sklearn/utils/_fast_clone.pyx",
+        "    object PyDict_Copy(object d)\n",
+        "    object PyDict_Copy(object d)\n"
+        "    object PyObject_GenericGetAttr(object obj, object name)\n",
+    ),
+    Edit(
+        "sklearn/utils/_fast_clone.pyx",
+        "    int clone_is_fixed_type(object type) except -1\n",
+        "    bint clone_has_generic_getattr(object obj)\n"
+        "    int clone_is_fixed_type(object type) except -1\n",
+    ),
+)
 
 
 _COMPAT_1_9 = {
@@ -1129,7 +1330,7 @@ _SERIES_MAIN = Series(
     version="main",
     renames=_RENAMES_1_9,
     compat=_COMPAT_1_9,
-    commits=_pr_commits(_METADATA_REQUEST_MAIN),
+    commits=_pr_commits(_METADATA_REQUEST_MAIN, _FAST_CLONE_MAIN_EDITS),
     src="1.9.1",
 )
 
@@ -1728,6 +1929,8 @@ def generate(series, define, package_dir=PACKAGE_DIR):
     if define.without_notes:
         text = _without_notes(text)
     text = _substitute(text, define.subs, define.package)
+    for old, new in define.call_renames:
+        text = re.sub(r"(?<![\w.])%s(?=\()" % re.escape(old), new, text)
     if define.docstring is not None:
         text = _with_docstring(text, define.docstring)
     left = sorted(set(re.findall(r"\b_compat\.(\w+)", text)))
@@ -1992,12 +2195,20 @@ def _apply_step(root, series, step, package_dir, patches_dir):
             raise PatchError("%s: no %s to replace" % (path, qualname))
         lines = text.splitlines(keepends=True)
         indent = "    " * qualname.count(".")
+        start = _start_line(node) - 1
+        if step.keep_docstring:
+            # The new body after the upstream definition's docstring.
+            first = node.body[0]
+            if not (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                raise PatchError("%s: %s has no docstring to keep" % (path, qualname))
+            indent += "    "
+            start = first.end_lineno
         new = textwrap.indent(step.text, indent, lambda line: line.strip())
-        text = (
-            "".join(lines[: _start_line(node) - 1])
-            + new
-            + "".join(lines[node.end_lineno :])
-        )
+        text = "".join(lines[:start]) + new + "".join(lines[node.end_lineno :])
         target.write_text(text)
     elif isinstance(step, FromSource):
         source = (
@@ -2057,6 +2268,9 @@ def regenerate(version, patches_dir=PATCHES_DIR, package_dir=PACKAGE_DIR, workdi
         _git(
             root,
             "format-patch",
+            # histogram: a function whose body is replaced and whose old body
+            # moves to a new function shows as that, not as a renamed def
+            "--histogram",
             "--quiet",
             "--zero-commit",
             "--no-signature",
@@ -2211,7 +2425,11 @@ def compare(version, root, package_dir=PACKAGE_DIR):
     # last definition of each name, so that is the one compared.
     for commit in reversed(series.commits):
         for step in reversed(commit.steps):
-            if isinstance(step, Define):
+            if isinstance(step, Replace):
+                # Glue written in the recipe: what it replaced is no longer
+                # in the patched tree to compare.
+                seen.add(step.upstream)
+            elif isinstance(step, Define):
                 if step.upstream in seen:
                     continue
                 seen.add(step.upstream)
@@ -2247,8 +2465,12 @@ def compare(version, root, package_dir=PACKAGE_DIR):
                     results.append((what, False, str(exc)))
                     continue
                 # Docstrings, comments and formatting aside, as for functions
-                # (the module's helpers gain docstrings on the way upstream).
-                same = _normalised(upstream_text) == _normalised(ours)
+                # (the module's helpers gain docstrings on the way upstream);
+                # a C header exactly.
+                if step.upstream.endswith(".py"):
+                    same = _normalised(upstream_text) == _normalised(ours)
+                else:
+                    same = upstream_text == ours
                 detail = (
                     ""
                     if same
@@ -2357,11 +2579,76 @@ def overlay(version, dest, patches_dir=PATCHES_DIR, upto=None):
         shutil.copyfile(root / name, target)
     pyx = [str(dest / name) for name in changed if name.endswith(".pyx")]
     if pyx:
-        subprocess.run(
-            [sys.executable, "-m", "Cython.Build.Cythonize", "-i", "-3", "-q", *pyx],
-            check=True,
-        )
+        build_extensions(pyx)
     return dest
+
+
+# The Cython directives scikit-learn's meson build gives every extension
+# (``scikit_learn_cython_args`` and the free-threading flag of Cython >= 3.1
+# in sklearn/meson.build), for the quick builds that stand in for it.
+CYTHON_DIRECTIVES = (
+    "language_level=3",
+    "boundscheck=False",
+    "wraparound=False",
+    "initializedcheck=False",
+    "nonecheck=False",
+    "cdivision=True",
+    "profile=False",
+    "freethreading_compatible=True",
+)
+
+
+def build_extensions(paths):
+    """Compile ``.pyx`` files in place, with scikit-learn's Cython directives.
+
+    Cython and the C compiler of this environment, through
+    ``Cython.Build.Cythonize -i``: a stand-in for the meson build, for one
+    module at a time (the headers and ``.pxd`` files beside a ``.pyx`` are
+    found; the extension module is written beside it).
+
+    Parameters
+    ----------
+    paths : list of path-like
+        The ``.pyx`` files.
+
+    Returns
+    -------
+    built : list of pathlib.Path
+        The extension module built for each file, in order.
+    """
+    import importlib.machinery
+
+    command = [sys.executable, "-m", "Cython.Build.Cythonize", "-i", "-3", "-q"]
+    for directive in CYTHON_DIRECTIVES:
+        command += ["-X", directive]
+    built = []
+    for path in map(Path, paths):
+        # Built in a scratch copy of its package path (so that the module
+        # has its dotted name), away from any pyproject.toml that setuptools
+        # would read; the headers and .pxd beside it go along.
+        package = []
+        parent = path.parent
+        while (parent / "__init__.py").exists():
+            package.insert(0, parent.name)
+            parent = parent.parent
+        with tempfile.TemporaryDirectory() as tmp:
+            where = Path(tmp).joinpath(*package)
+            where.mkdir(parents=True, exist_ok=True)
+            for i in range(len(package)):
+                Path(tmp).joinpath(*package[: i + 1], "__init__.py").touch()
+            for extra in path.parent.iterdir():
+                if extra.suffix in (".h", ".pxd") or extra == path:
+                    shutil.copyfile(extra, where / extra.name)
+            subprocess.run(command + [str(where / path.name)], check=True, cwd=tmp)
+            stem = path.name[: -len(".pyx")]
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                if (where / (stem + suffix)).exists():
+                    shutil.copyfile(where / (stem + suffix), path.parent / (stem + suffix))
+                    built.append(path.parent / (stem + suffix))
+                    break
+            else:
+                raise PatchError("%s: no extension module built" % path)
+    return built
 
 
 # --------------------------------------------------------------------------

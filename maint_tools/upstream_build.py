@@ -5,9 +5,12 @@ The series is applied to the pristine sdist tree, which is then built and
 installed with meson-python (``pip install --no-build-isolation``) into a
 virtual environment of its own holding the build requirements the tree's
 ``pyproject.toml`` declares; its tests run against that install:
-``sklearn/tests/test_base.py`` (the new tests are there) and
-``sklearn/tests/test_docstrings.py`` restricted to the modules the series
-changes. Slow on two cores (a full scikit-learn build), so not part of the
+``sklearn/tests/test_base.py`` (the new tests are there), the tests of
+the main users of ``clone`` (metadata routing, pipelines, frozen
+estimators) and ``sklearn/tests/test_docstrings.py`` restricted to the
+modules the series changes. The Cython modules the series adds are built by
+meson like every other extension (with scikit-learn's Cython directives);
+the summary says where each was loaded from. Slow on two cores (a full scikit-learn build), so not part of the
 test suite or of every CI run: ``make upstream-build``.
 
 The summaries are written to ``<dest>/summary.txt`` and printed.
@@ -77,9 +80,12 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2, build=True):
         root, "diff", "--name-only", "--cached", "pristine", "--", "sklearn"
     ).stdout.split()
     modules = sorted(
-        path[: -len(".py")].replace("/", ".")
+        path.rpartition(".")[0].replace("/", ".")
         for path in changed
-        if path.endswith(".py") and "/tests/" not in path
+        if path.endswith((".py", ".pyx")) and "/tests/" not in path
+    )
+    extensions = sorted(
+        path[: -len(".pyx")].replace("/", ".") for path in changed if path.endswith(".pyx")
     )
 
     import tomllib  # Python 3.11+, as the meson build of 1.9.1 needs anyway
@@ -157,6 +163,14 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2, build=True):
     runs = [
         ("test_base", ["sklearn/tests/test_base.py"]),
         (
+            "clone users (test_metadata_routing, test_pipeline, frozen)",
+            [
+                "sklearn/tests/test_metadata_routing.py",
+                "sklearn/tests/test_pipeline.py",
+                "sklearn/frozen",
+            ],
+        ),
+        (
             "test_docstrings (%s)" % ", ".join(modules),
             [
                 "sklearn/tests/test_docstrings.py",
@@ -189,6 +203,29 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2, build=True):
         if code not in (0, 5):
             status = 1
         summaries.append("%s: %s" % (name, _summary(test_log)))
+    for module in extensions:
+        # Built by meson and installed: never a leftover of another build.
+        where = subprocess.run(
+            [
+                python,
+                "-c",
+                "import importlib, os, sklearn; m = importlib.import_module(%r); "
+                "print(os.path.relpath(m.__file__, os.path.dirname(sklearn.__file__)))"
+                % module,
+            ],
+            cwd=clean,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if where.returncode:
+            status = 1
+            summaries.append("%s: not importable: %s" % (module, where.stderr.strip()))
+        else:
+            summaries.append(
+                "%s: compiled by meson, loaded from sklearn/%s"
+                % (module, where.stdout.strip())
+            )
     version_line = subprocess.run(
         [python, "-c", "import sklearn; print(sklearn.__version__, sklearn.__file__)"],
         cwd=clean,

@@ -8,6 +8,7 @@ with can be reached.
 
 import hashlib
 import os
+import re
 import shutil
 import textwrap
 
@@ -71,11 +72,14 @@ def test_check_fails_when_the_package_changes_without_regenerating(sdists, tmp_p
 
     assert not report.ok
     failed = [what for what, ok, _ in report.compared if not ok]
+    # the Python code of the default path: _clone_parametrized itself only
+    # calls the compiled helper since pull request 4
     assert failed == [
-        "sklearn/base.py:_clone_parametrized == sklearn_slep017/_clone_py.py:clone_parametrized",
+        "sklearn/base.py:_python_clone_parametrized"
+        " == sklearn_slep017/_clone_py.py:clone_parametrized",
     ]
     lines = "\n".join(report.lines())
-    assert "FAIL same     sklearn/base.py:_clone_parametrized" in lines
+    assert "FAIL same     sklearn/base.py:_python_clone_parametrized" in lines
     assert "+    new_object = klass(**dict(new_object_params))" in lines
 
 
@@ -451,3 +455,215 @@ def test_a_fragment_with_its_own_badge_is_reported(tmp_path):
     findings = _review._towncrier_findings(tmp_path, "p", {fragment: {1, 2}}, config)
     assert [(f.rule, f.line) for f in findings] == [("CHANGELOG", 1)]
     assert "template adds the badge" in findings[0].message
+
+
+# --------------------------------------------------------------------------
+# Pull request 4, the compiled helper: its .pyx is hand-written
+# (patches/src/1.9.1/_fast_clone.pyx, edited for main by the recipe), so it
+# is held to the package by what it does and by the same C API policy.
+
+
+def _patched_tree(version, dest):
+    root = _patches.pristine_checkout(version, dest)
+    results = _patches.apply_series(version, root)
+    assert all(ok for _, ok, _ in results), results
+    return root
+
+
+def _c_api_policy():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "clone" / "test_c_api_policy.py"
+    spec = importlib.util.spec_from_file_location("_c_api_policy_for_patches", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("version", ["1.9.1", "main"])
+def test_fast_clone_helper_keeps_the_c_api_policy(sdists, tmp_path, version):
+    """Public CPython API only, no `# cython:` header, no `global` state."""
+    policy = _c_api_policy()
+    root = _patched_tree(version, tmp_path / "src")
+    utils = root / "sklearn" / "utils"
+    pyx = (utils / "_fast_clone.pyx").read_text()
+    header = (utils / "_fast_clone_capi.h").read_text()
+    assert policy.violations(pyx, "pyx") == []
+    assert policy.violations(header, "h") == []
+    # No directive may override the ones scikit-learn's meson build sets.
+    assert not re.search(r"^\s*#\s*cython\s*:", pyx, re.M)
+    # No module-level C variable is assigned after import.
+    assert not re.search(r"^\s+global\s", pyx, re.M)
+    # The header keeps no state between calls either.
+    assert not re.search(r"^\s*static\s+(?!inline\b|int\b|char\b)\w", header, re.M)
+    meson = (utils / "meson.build").read_text()
+    assert "cython_gen.process('_fast_clone.pyx')" in meson
+
+
+# Run with the patched scikit-learn (the overlay, the helper compiled with
+# scikit-learn's directives) first on sys.path and the checkout's package
+# after it: the same trees cloned by the patched sklearn.base.clone and by
+# the package's compiled clone must give the same outcome.
+_DIFFERENTIAL = r'''
+import json, sys, threading
+import numpy as np
+import sklearn.base
+from sklearn import config_context
+from sklearn.base import BaseEstimator
+from sklearn.decomposition import PCA
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+assert sklearn.base._fast_clone.__file__.startswith(sys.argv[1]), sklearn.base._fast_clone
+from sklearn_slep017 import _clone_c
+from sklearn_slep017._workloads import deep_chain, flat_estimators, nested_pipeline
+
+
+class ModifiesParam(BaseEstimator):
+    def __init__(self, a=None):
+        self.a = [] if a is None else list(a)
+
+
+class Node(BaseEstimator):
+    def __init__(self, child=None):
+        self.child = child
+
+
+class OwnClone(BaseEstimator):
+    def __init__(self, a=1):
+        self.a = a
+
+    def __sklearn_clone__(self):
+        return ("own", self.a)
+
+
+def cases():
+    chain = None
+    for _ in range(400):
+        chain = Node(chain)
+    with config_context(enable_metadata_routing=True):
+        requester = DecisionTreeClassifier().set_fit_request(sample_weight=True)
+    return [
+        (nested_pipeline(4), True),
+        (flat_estimators(30), True),
+        (deep_chain(120), True),
+        (chain, True),
+        ({"a": SVC(C=np.float64(2)), "b": [1, 2.5, None, "s"]}, True),
+        ([PCA(random_state=np.int64(1)), (StandardScaler(), frozenset({3}))], False),
+        (np.arange(4), False),
+        (StandardScaler().set_output(transform="default"), True),
+        (requester, True),
+        (SVC, True),
+        (SVC, False),
+        (object, False),
+        (len, False),
+        ("text", True),
+        (ModifiesParam(a=(1, 2)), True),
+        (Pipeline([("m", ModifiesParam())]), True),
+        (Pipeline([("f", FunctionTransformer(kw_args={"lock": threading.Lock()}))]), True),
+        (OwnClone(a=3), True),
+        ([OwnClone(a=4)], False),
+    ]
+
+
+def shape(obj, depth=0):
+    # What a clone is made of, down to its leaves, with no identities.
+    if hasattr(obj, "get_params") and not isinstance(obj, type):
+        params = obj.get_params(deep=False)
+        return [type(obj).__qualname__, [[k, shape(v, depth + 1)] for k, v in sorted(params.items())],
+                repr(getattr(obj, "_metadata_request", None)),
+                repr(getattr(obj, "_sklearn_output_config", None))]
+    if type(obj) in (list, tuple):
+        return [type(obj).__name__, [shape(v, depth + 1) for v in obj]]
+    if type(obj) in (set, frozenset):
+        return [type(obj).__name__, sorted(repr(v) for v in obj)]
+    if type(obj) is dict:
+        return ["dict", [[repr(k), shape(v, depth + 1)] for k, v in obj.items()]]
+    return [type(obj).__name__, repr(obj)]
+
+
+def outcome(func, obj, safe):
+    try:
+        result = func(obj, safe=safe)
+    except Exception as exc:
+        notes = [n.replace("sklearn_slep017: ", "") for n in getattr(exc, "__notes__", [])]
+        message = str(exc)
+        return ["raised", type(exc).__name__, message, notes]
+    return ["returned", shape(result), result is obj]
+
+
+sys.setrecursionlimit(10000)
+out = []
+for (ours, safe), (theirs, _) in zip(cases(), cases()):
+    patched = outcome(sklearn.base.clone, ours, safe)
+    package = outcome(_clone_c.clone, theirs, safe)
+    # compared here: a deep chain nests deeper than json can read back
+    out.append([patched == package, repr(patched)[:2000], repr(package)[:2000]])
+print(json.dumps(out))
+'''
+
+
+@pytest.mark.parametrize("version", ["1.9.1", "main"])
+def test_fast_clone_helper_clones_as_the_package_does(sdists, tmp_path, version):
+    """The patched scikit-learn's compiled clone vs the package's, same trees."""
+    import json
+    import subprocess
+    import sys
+
+    import sklearn
+
+    release = _patches.MAIN_TREE["base"] if version == "main" else version
+    if sklearn.__version__ != release:
+        pytest.skip("the overlay needs scikit-learn %s installed" % release)
+    dest = _patches.overlay(version, tmp_path / "overlay")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(dest), str(_patches.REPO_DIR)]))
+    env.pop("SKLEARN_SLEP017_ENABLE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", _DIFFERENTIAL, str(dest)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    pairs = json.loads(result.stdout)
+    assert len(pairs) == 19
+    for i, (same, patched, package) in enumerate(pairs):
+        assert same, (i, patched, package)
+    # the outcomes cover results and errors with notes
+    assert any(patched.startswith("['raised'") for _, patched, _ in pairs)
+    assert any("cloning failed at parameter path" in patched for _, patched, _ in pairs)
+
+
+def test_fast_clone_helper_reads_and_calls_only_what_the_package_does():
+    """The hand-written helper probes no attribute and declares no C API
+    function that the package's compiled clone does not: a new read or call
+    there must be made in the package first (and tested there)."""
+
+    def probed(text):
+        return set(re.findall(r'^cdef str _S_\w+ = "(\w+)"', text, re.M))
+
+    def c_api(text):
+        block = re.search(r'cdef extern from "Python.h":\n((?:    .*\n)+)', text).group(1)
+        return set(re.findall(r"\b(Py\w+)\(", block))
+
+    def helpers(text):
+        return set(re.findall(r"\b(clone_\w+)\(", text.split("cdef extern from", 2)[2]))
+
+    package = (_patches.PACKAGE_DIR / "_clone_c.pyx").read_text()
+    helper = (_patches.PATCHES_DIR / "src" / "1.9.1" / "_fast_clone.pyx").read_text()
+    assert probed(helper) and c_api(helper) and helpers(helper)
+    # ``__code__``: the package reads it with PyFunction_GetCode (a borrowed
+    # reference); the helper through the attribute (a strong one)
+    assert probed(helper) <= probed(package) | {"__code__"}
+    assert c_api(helper) <= c_api(package)
+    assert helpers(helper) <= helpers(package)
+    # What the main target adds: the package's helpers, and main's own
+    # ``object.__getattribute__`` (PyObject_GenericGetAttr) where the package
+    # reads through the type's ``__getattribute__`` in Python.
+    for edit in _patches._FAST_CLONE_MAIN_EDITS:
+        assert set(re.findall(r"\b(Py\w+|clone_\w+)\(", edit.new)) <= (
+            c_api(package) | helpers(package) | {"PyObject_GenericGetAttr"}
+        )
