@@ -89,6 +89,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
+# What the compiled clone imports on its first use of a composition
+# (_compat.known_get_params), imported here: the threads race for that first
+# use, not for a long import that would hold them all back.
+import sklearn.compose
+import sklearn.ensemble
+import sklearn.pipeline
+import sklearn.utils.metaestimators
+
 from sklearn_slep017 import _clone_py
 
 if NAME == "upstream":
@@ -252,6 +260,18 @@ def clone_and_check(obj, check, key="clones", **kwargs):
     bump(key)
 
 
+def make_class(rng, base, n):
+    names = rng.sample(["p%d" % i for i in range(24)], rng.randrange(1, 7))
+    arguments = ", ".join("%s=%d" % (name, i) for i, name in enumerate(names))
+    body = "".join("    self.%s = %s\n" % (name, name) for name in names)
+    namespace = {"base": base}
+    # skbase's BaseObject.__init__ sets up its tags: called, as its
+    # subclasses do, after the parameters are stored.
+    exec("def __init__(self, %s):\n%s    base.__init__(self)\n" % (arguments, body), namespace)
+    made = type("Made%d" % n, (base,), {"__init__": namespace["__init__"]})
+    return made, names
+
+
 CLONE_JOBS = [
     (TREE, lambda res: same_value(TREE, res, "tree"), "clones", {}),
     (SHARED_LIST, lambda res: check_shared_list(res, "list"), "list_clones", {"safe": False}),
@@ -261,15 +281,34 @@ CLONE_JOBS = [
     (SCALARS, lambda res: same_value(SCALARS, res, "scalars"), "clones", {"safe": False}),
 ]
 
+if skbase is not None:
+    # One skbase object cloned by every cloner, and the compiled module's
+    # memo of sorted names (emptied past 4096 signatures) filled close to
+    # that bound, so that the factory below empties it while they read it.
+    SKB_CLASS, SKB_NAMES = make_class(random.Random(0), skbase.base.BaseObject, -1)
+    SKB = SKB_CLASS(**{name: Leaf(v=1) for name in SKB_NAMES})
+    CLONE_JOBS.append((SKB, lambda res: same_value(SKB, res, "skbase"), "clones", {}))
+    prefill = random.Random(1)
+    for n in range(4000):
+        made, names = make_class(prefill, skbase.base.BaseObject, n)
+        clone(made(**{name: n for name in names}))
+
 N_CLONERS = 4
 start = threading.Barrier(N_CLONERS)
 
 
+# Half the cloners keep to the shared list, the narrowest race: between
+# reading its length and reading an item, the mutator may shrink it or
+# replace (and free) the item.
+LIST_JOBS = [job for job in CLONE_JOBS if job[0] is SHARED_LIST or job[0] in HOLDERS]
+
+
 def cloner(seed):
     rng = random.Random(seed)
+    jobs = LIST_JOBS if seed % 2 else CLONE_JOBS
     start.wait()
     while not stop.is_set():
-        obj, check, key, kwargs = rng.choice(CLONE_JOBS)
+        obj, check, key, kwargs = rng.choice(jobs)
         clone_and_check(obj, check, key, **kwargs)
 
 
@@ -292,16 +331,6 @@ def container_mutator(seed):
         bump("mutations")
 
 
-def make_class(rng, base, n):
-    names = rng.sample(["p%d" % i for i in range(24)], rng.randrange(1, 7))
-    arguments = ", ".join("%s=%d" % (name, i) for i, name in enumerate(names))
-    body = "".join("    self.%s = %s\n" % (name, name) for name in names)
-    namespace = {"base": base}
-    # skbase's BaseObject.__init__ sets up its tags: called, as its
-    # subclasses do, after the parameters are stored.
-    exec("def __init__(self, %s):\n%s    base.__init__(self)\n" % (arguments, body), namespace)
-    made = type("Made%d" % n, (base,), {"__init__": namespace["__init__"]})
-    return made, names
 
 
 def class_factory(seed):
