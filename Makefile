@@ -23,7 +23,7 @@ $(VENV)/bin/python:
 # The build requirements live in the venv too, so that `make build` can
 # recompile in place in a second, without a fresh isolated environment.
 $(VENV)/.build-deps: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet "Cython>=3.0.8" "setuptools>=77" wheel
+	$(PY) -m pip install --quiet "Cython>=3.1" "setuptools>=77" wheel
 	touch $@
 
 # One stamp per dependency group of pyproject.toml (PEP 735, pip's --group,
