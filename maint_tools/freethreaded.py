@@ -20,9 +20,10 @@ builds an interpreter). Everything goes to a gitignored folder
 3. A virtual environment with numpy, scipy and the test tools from wheels
    (``--only-binary``: their free-threaded ``cp313t`` wheels), scikit-learn
    from a wheel when the index has one for ``cp313t``, else built from its
-   sdist against them (``--no-build-isolation``), and the project installed
-   editable from the checkout (the extension compiled in place, beside the
-   GIL build's).
+   sdist against them (``--no-build-isolation``), the third-party estimators
+   the clone tests use that have such wheels (``EXTRAS``), and the project
+   installed editable from the checkout (the extension compiled in place,
+   beside the GIL build's).
 4. The checks: the compiled clone is live and the GIL is off after every
    import, *without* ``PYTHON_GIL=0`` (an undeclared extension would turn it
    back on); then ``tests/clone/test_freethreading.py``,
@@ -73,6 +74,13 @@ WHEELS = [
     "meson-python",
     "ninja",
 ]
+
+# Third-party estimators the clone tests use (clients, families) that are
+# installable on a free-threaded interpreter from wheels (pure Python, or
+# ctypes libraries): installed after scikit-learn, which they depend on, with
+# its version held. torch (cp313t wheels are not on every index) and pyod
+# (numba) are left out: their tests skip.
+EXTRAS = ["imbalanced-learn", "lightgbm", "xgboost-cpu", "sktime"]
 
 # The test runs, in order: (name, pytest arguments).
 TEST_RUNS = [
@@ -413,6 +421,7 @@ def make_venv(dest, python, jobs, sklearn_version):
             log,
             env=env,
         )
+    _run([py, "-m", "pip", "install", "--only-binary=:all:", requirement, *EXTRAS], log, env=env)
     _run([py, "-m", "pip", "install", "--no-build-isolation", "--no-deps", "-e", ROOT], log, env=env)
     return py
 
