@@ -14,6 +14,7 @@ help:
 	@echo "make build   (re)compile the Cython extension in place"
 	@echo "make docs    the documentation site (docs/_build/html), warnings are errors"
 	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package, review with upstream's tools"
+	@echo "make test-freethreaded   build a free-threaded CPython 3.13, run tests/clone on it (slow)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ $(VENV)/bin/python:
 # The build requirements live in the venv too, so that `make build` can
 # recompile in place in a second, without a fresh isolated environment.
 $(VENV)/.build-deps: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet "Cython>=3.0.8" "setuptools>=77" wheel
+	$(PY) -m pip install --quiet "Cython>=3.1" "setuptools>=77" wheel
 	touch $@
 
 # One stamp per dependency group of pyproject.toml (PEP 735, pip's --group,
@@ -192,6 +193,18 @@ patches-regenerate: $(VENV)/.installed-test
 # .upstream-build/summary.txt.
 upstream-build: $(VENV)/.installed-test
 	$(PY) -m maint_tools.upstream_build --version $(SKLEARN_VERSION) --dest $(UPSTREAM_BUILD)
+
+# The compiled clone on a free-threaded CPython 3.13 (the run behind its
+# freethreading_compatible declaration): the interpreter built from Debian's
+# python3.13 source package (fetched through the mirror apt is configured
+# with), a venv of cp313t wheels, then tests/clone with the GIL kept off by
+# the declaration alone. Tens of minutes the first time on two cores: not in
+# `make test` nor in CI. Everything in .free-threaded/ (summary.txt).
+FREE_THREADED ?= .free-threaded
+
+.PHONY: test-freethreaded
+test-freethreaded:
+	$(PYTHON) -m maint_tools.freethreaded --dest $(FREE_THREADED) --jobs 2 --sklearn-version $(SKLEARN_VERSION)
 
 # Quick stand-in (seconds): the patched modules over a copy of the installed
 # wheel, the series' .pyx compiled in place (Cython and gcc of this venv, with

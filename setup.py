@@ -78,6 +78,12 @@ if not os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS"):
             "binding": True,
             "boundscheck": False,
             "wraparound": False,
+            # Safe without the GIL: run on a free-threaded CPython 3.13 (see
+            # "Free threading" in docs/compiled_core.rst, which
+            # tests/clone/test_c_api_policy.py requires beside this line;
+            # `make test-freethreaded` repeats the run). Without it, importing
+            # the module turns the GIL back on. Cython >= 3.1.
+            "freethreading_compatible": True,
         },
     )
 

@@ -4,7 +4,9 @@
 * ``patches``: the upstream patch series of ``patches/`` (``make
   patches-check``, ``make patches-regenerate``, ``make upstream-build``);
 * ``compat_report``: the backward-compatibility probe and report (``make
-  compat``, ``noxfile.py``).
+  compat``, ``noxfile.py``);
+* ``freethreaded``: a free-threaded CPython 3.13 built from Debian's source
+  package, and the compiled clone's tests on it (``make test-freethreaded``).
 
 Each runs as ``python -m maint_tools.<name>`` from the repository root.
 """

@@ -61,13 +61,14 @@ cdef extern from "Python.h":
     int PyObject_IsInstance(object inst, object cls) except -1
     object PyDict_Copy(object d)
     PyObject* PyFunction_GetGlobals(object op)
-    PyObject* PyFunction_GetDefaults(object op)
     int PySequence_Contains(object seq, object value) except -1
 
 
 cdef extern from "_clone_capi.h":
     int clone_dict_get_ref(object d, object key, PyObject** result) except -1
     int clone_weakref_get_ref(object ref, PyObject** result) except -1
+    int clone_list_get_ref(object lst, Py_ssize_t i, PyObject** result) except -1
+    object clone_function_defaults(object func)
     bint clone_has_generic_getattr(object obj)
     int clone_is_fixed_type(object type) except -1
     char* clone_stack_pointer()
@@ -298,7 +299,6 @@ cdef object _skbase_names_owner(object names_method):
     """The class whose ``_get_init_signature`` skbase's ``get_param_names``
     would call, or None when ``names_method`` (``self.get_param_names``) is
     not provably the reviewed classmethod with ``sort=True``."""
-    cdef PyObject* defaults
     if not PyMethod_Check(names_method) or not _SKBASE_VERDICT:
         return None
     known = (<list>_SKBASE_VERDICT)[0]
@@ -308,10 +308,9 @@ cdef object _skbase_names_owner(object names_method):
         or <object>PyFunction_GetCode(names_func) is not (<tuple>known)[3]
     ):
         return None
-    defaults = PyFunction_GetDefaults(names_func)
+    defaults = clone_function_defaults(names_func)
     if (
-        defaults is NULL
-        or type(<object>defaults) is not tuple
+        type(defaults) is not tuple
         or len(<tuple>defaults) != 1
         or (<tuple>defaults)[0] is not True
     ):
@@ -329,8 +328,9 @@ cdef object _skbase_shallow(object obj):
     owner = _skbase_names_owner(names_method)
     if owner is None:
         # Another get_param_names: called, and its result read as the
-        # verified get_params reads it.
-        return {key: getattr(obj, key) for key in names_method()}
+        # verified get_params reads it (through its iterator: a list another
+        # thread shrinks ends the loop, as there).
+        return {key: getattr(obj, key) for key in iter(names_method())}
     parameters = getattr(owner, _S_INIT_SIGNATURE)()
     # The reviewed get_param_names: every ``p.name`` read, in order, as
     # there (the list, its Parameter objects and their names are whatever
@@ -377,7 +377,6 @@ cdef object _sktime_meta_shallow(object obj):
     """sktime's composite ``get_params(deep=False)``, its code verified:
     ``self._get_params(self._steps_attr, deep=False)``, whose deep=False
     path is ``getattr(super(), "get_params")(deep=False)``."""
-    cdef PyObject* defaults
     known = _sktime_meta_known()
     steps = getattr(obj, _S_STEPS_ATTR)
     private = getattr(obj, _S_GET_PARAMS_PRIVATE)
@@ -385,11 +384,10 @@ cdef object _sktime_meta_shallow(object obj):
     if PyMethod_Check(private) and PyMethod_GET_SELF(private) is <PyObject*>obj:
         func = <object>PyMethod_GET_FUNCTION(private)
         if func is (<tuple>known)[2] and <object>PyFunction_GetCode(func) is (<tuple>known)[3]:
-            defaults = PyFunction_GetDefaults(func)
+            defaults = clone_function_defaults(func)
             closure = func.__closure__
             verified = (
-                defaults is not NULL
-                and type(<object>defaults) is tuple
+                type(defaults) is tuple
                 and len(<tuple>defaults) == 2
                 and (<tuple>defaults)[0] is True
                 and (<tuple>defaults)[1] is False
@@ -421,9 +419,10 @@ cdef object _shallow_params(object obj):
         return PyObject_Call(method, _EMPTY, _DEEP_FALSE)
     names_method = getattr(obj, _S_GET_PARAM_NAMES)
     if not _is_bound_to(names_method, type(obj), _DEFAULT_GET_PARAM_NAMES_FUNCS):
-        # Any other _get_param_names: get_params' own loop, over its result.
+        # Any other _get_param_names: get_params' own loop, over its result
+        # (through its iterator, as there).
         out = {}
-        for key in names_method():
+        for key in iter(names_method()):
             out[key] = getattr(obj, key)
         return out
     names = _names_of(<object>PyMethod_GET_SELF(names_method))
@@ -626,6 +625,7 @@ cdef object _clone_container(object estimator, object t, bint safe, _Guard* g, i
     # half-built object.
     cdef Py_ssize_t i = 0
     cdef list cloned
+    cdef PyObject* item = NULL
     if t is dict:
         result = {}
         # The dict's own iterator, as upstream's comprehension: a change of
@@ -641,10 +641,15 @@ cdef object _clone_container(object estimator, object t, bint safe, _Guard* g, i
         return result
     cloned = []
     if t is list:
-        # Upstream's list iteration reads the length at every step.
+        # Upstream's list iteration reads the length at every step. Each
+        # item is read with a reference of its own: without the GIL another
+        # thread may shrink the list, or replace an item and free it, while
+        # this loop runs (an unchecked, borrowed read crashed there).
         try:
-            while i < len(<list>estimator):
-                cloned.append(_clone((<list>estimator)[i], safe, g, depth))
+            while clone_list_get_ref(estimator, i, &item) == 1:
+                entry = <object>item
+                Py_DECREF(entry)
+                cloned.append(_clone(entry, safe, g, depth))
                 i += 1
         except Exception as exc:
             annotate_entry(exc, estimator, i)

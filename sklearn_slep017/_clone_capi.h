@@ -5,8 +5,10 @@
  * Two kinds of helper live here:
  *
  * - compatibility shims: the strong-reference APIs that CPython 3.13 made
- *   public (PyDict_GetItemRef, PyWeakref_GetRef), spelled with older public
- *   API on older Pythons, each inside its own PY_VERSION_HEX block;
+ *   public (PyDict_GetItemRef, PyWeakref_GetRef, PyList_GetItemRef), spelled
+ *   with older public API on older Pythons, each inside its own
+ *   PY_VERSION_HEX block: on a free-threaded build no reference is ever
+ *   borrowed from a container another thread can change;
  * - the real bounds of the running thread's C stack, so that the compiled
  *   recursion hands a deep subtree to the pure-Python reference (whose
  *   Python-to-Python calls use no C stack from CPython 3.11) long before the
@@ -73,6 +75,62 @@ clone_weakref_get_ref(PyObject *ref, PyObject **result)
     *result = obj;
     return 1;
 #endif
+}
+
+/* The item at index i of an exact list, read as the list iterator reads
+   it: 1 with a new reference in *result, 0 past the end, -1 on error.
+   Without the GIL another thread may shrink the list, or replace and free
+   the item, between reading the length and reading the item: the length
+   read first only spares the common end an exception, and the item comes
+   with its own reference, never borrowed (from 3.13, where free-threaded
+   builds exist, PyList_GetItemRef checks the index and takes the reference
+   under the list's own synchronisation). A list that shrank ends the loop,
+   as it ends upstream's iteration. */
+static inline int
+clone_list_get_ref(PyObject *list, Py_ssize_t i, PyObject **result)
+{
+    *result = NULL;
+    if (i >= PyList_Size(list)) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    *result = PyList_GetItemRef(list, i);
+    if (*result == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_IndexError)) {
+            PyErr_Clear();
+            return 0;
+        }
+        return -1;
+    }
+    return 1;
+#else
+    {
+        /* With the GIL, which nothing between the two calls releases. */
+        PyObject *item = PyList_GetItem(list, i);
+        if (item == NULL) {
+            return -1;
+        }
+        Py_INCREF(item);
+        *result = item;
+        return 1;
+    }
+#endif
+}
+
+/* func.__defaults__ as a new reference (None when it has none), taken at
+   once: another thread may replace the tuple, freeing the old one, while
+   a borrowed pointer to it is still being read. */
+static inline PyObject *
+clone_function_defaults(PyObject *func)
+{
+    PyObject *defaults = PyFunction_GetDefaults(func);
+    if (defaults == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    return Py_NewRef(defaults);
 }
 
 /* Whether obj's attribute access is object.__getattribute__ with no

@@ -2282,6 +2282,13 @@ def depth_of(est):
 
 
 def in_thread(kib, fn):
+    # The garbage of earlier scenarios (a cycle's RecursionError keeps
+    # thousands of frames alive) is collected here, on the main thread's
+    # stack: CPython frees such a chain recursively, within a budget sized
+    # for 8 MiB stacks, on whichever thread its collector runs (seen on a
+    # free-threaded 3.13: a collection inside the small thread overflowed
+    # it). The scenario is about the clone's own use of the stack.
+    gc.collect()
     try:
         threading.stack_size(kib * 1024)
     except (ValueError, RuntimeError) as exc:

@@ -13,9 +13,16 @@ Scans the project's own C-level sources -- ``sklearn_slep017/*.pyx``,
   ``PY_VERSION_HEX`` (``#if PY_VERSION_HEX < 0x030D0000`` ... ``#endif``, or
   the ``#else`` / ``#elif`` of an exact ``#if PY_VERSION_HEX >= ...``), where
   the replacement does not exist yet;
-* a ``# cython: freethreading_compatible`` directive (or the same directive
-  set to True in the build files): the module must stay undeclared until it
-  has been run on a free-threaded interpreter.
+* a ``# cython: freethreading_compatible`` directive in a source: the
+  module is declared in one place, the build (``setup.py``'s compiler
+  directives), where the next rule looks.
+
+The declaration ``freethreading_compatible=True`` in the build is a promise
+that the module is safe without the GIL: it is accepted only when backed by
+the recorded evidence of a run on a free-threaded interpreter, the "Free
+threading" section of ``docs/compiled_core.rst`` (which interpreter, that the
+GIL stayed off, the commands, the results: passes, no failure), and when the
+build requires a Cython that knows the directive (3.1 or later).
 
 Comments are not code: C comments (``/* */``, ``//``) and Python comments are
 ignored, so the sources may say what they replaced. Docstrings are not
@@ -23,7 +30,8 @@ stripped (in a ``.pyx`` they cannot be told from verbatim C blocks).
 
 The scanner is tested on its own first: snippets that must be refused and
 shims that must be accepted, and the compiled clone as it was before the
-rewrite of issue 15 (``git show``), which it must refuse.
+rewrite of issue 15 (``git show``), which it must refuse; so is the evidence
+check, on records that must be refused and one that must be accepted.
 """
 
 import re
@@ -141,11 +149,162 @@ def test_sources_use_public_current_c_api_only():
     for path in sources:
         for number, name, reason in violations(path.read_text(), path.suffix[1:]):
             report.append("%s:%d: %s (%s)" % (path.relative_to(ROOT), number, name, reason))
-    for name in ("setup.py", "pyproject.toml"):
-        path = ROOT / name
-        if path.exists() and BUILD_DIRECTIVE.search(strip_comments(path.read_text(), True)):
-            report.append("%s: freethreading_compatible set to True" % name)
     assert not report, "\n".join(report)
+
+
+# ---------------------------------------------------------------------------
+# The free-threading declaration, and the evidence it needs.
+
+DOCS = ROOT / "docs" / "compiled_core.rst"
+SECTION = "Free threading"
+# Each field of the record, and what its text must show.
+EVIDENCE_FIELDS = {
+    "Interpreter": re.compile(r"\b3\.1[3-9]\.\d+\b.*\bfree-threading build\b", re.S),
+    "GIL": re.compile(r"sys\._is_gil_enabled\(\)``?\s+(was|is|returned)\s+``?False\b"),
+    "Commands": re.compile(r"make test-freethreaded|maint_tools[./]freethreaded"),
+    "Results": re.compile(r"\b[1-9]\d* passed\b"),
+}
+FAILURES = re.compile(r"\b[1-9]\d* (failed|errors?)\b")
+
+
+def rst_section(text, title):
+    """The body of the section ``title`` of an RST document (None if absent)."""
+    match = re.search(
+        r"^%s\n([-=~^\"'`#*+]){%d,}\n(.*?)(?=^[^\n]+\n\1{3,}\n|\Z)" % (re.escape(title), len(title)),
+        text,
+        re.M | re.S,
+    )
+    return match.group(2) if match else None
+
+
+def rst_fields(body):
+    """``:Name: value`` fields of an RST body, values joined across lines."""
+    fields, name = {}, None
+    for line in body.split("\n"):
+        match = re.match(r"^:([^:]+):\s*(.*)$", line)
+        if match:
+            name = match.group(1).strip()
+            fields[name] = match.group(2)
+        elif name is not None and line.startswith((" ", "\t")) and line.strip():
+            fields[name] += " " + line.strip()
+        elif not line.strip() and name is not None:
+            fields[name] += "\n"
+        else:
+            name = None
+    return fields
+
+
+def evidence_problems(text):
+    """What the record of a free-threaded run in ``text`` (the docs) lacks.
+
+    Parameters
+    ----------
+    text : str
+        ``docs/compiled_core.rst``.
+
+    Returns
+    -------
+    problems : list of str
+        Empty when the section exists, carries every field of
+        ``EVIDENCE_FIELDS`` with what it must show, and the results record
+        no failure.
+    """
+    body = rst_section(text, SECTION)
+    if body is None:
+        return ["no '%s' section" % SECTION]
+    fields = rst_fields(body)
+    problems = []
+    for name, pattern in EVIDENCE_FIELDS.items():
+        if name not in fields:
+            problems.append("no :%s: field" % name)
+        elif not pattern.search(fields[name]):
+            problems.append(":%s: does not show %s" % (name, pattern.pattern))
+    if "Results" in fields and FAILURES.search(fields["Results"]):
+        problems.append(":Results: records failures: %s" % FAILURES.search(fields["Results"]).group())
+    return problems
+
+
+def declared_in_build():
+    """The build files that set ``freethreading_compatible`` to True."""
+    return [
+        name
+        for name in ("setup.py", "pyproject.toml")
+        if (ROOT / name).exists()
+        and BUILD_DIRECTIVE.search(strip_comments((ROOT / name).read_text(), True))
+    ]
+
+
+def test_free_threading_declaration_is_backed_by_evidence():
+    declared = declared_in_build()
+    if not declared:
+        pytest.skip("the compiled module is not declared free-threading compatible")
+    problems = evidence_problems(DOCS.read_text())
+    assert not problems, (
+        "%s declare(s) freethreading_compatible=True, but docs/compiled_core.rst "
+        "records no free-threaded run backing it: %s" % (", ".join(declared), "; ".join(problems))
+    )
+    # Older Cython does not know the directive: the build must not get one.
+    requires = re.search(r"requires\s*=\s*\[(.*?)\]", (ROOT / "pyproject.toml").read_text(), re.S)
+    cython = re.search(r"[\"']Cython\s*>=\s*(\d+)\.(\d+)", requires.group(1))
+    assert cython and (int(cython.group(1)), int(cython.group(2))) >= (3, 1), requires.group(1)
+
+
+GOOD_RECORD = """\
+Title
+=====
+
+Free threading
+--------------
+
+Declared on this evidence.
+
+:Interpreter: CPython 3.13.5 experimental free-threading build
+    (``--disable-gil``).
+:GIL: ``sys._is_gil_enabled()`` was ``False`` in every run.
+:Commands: ``make test-freethreaded``
+:Results: tests/clone: 1200 passed, 3 skipped.
+
+Next section
+------------
+
+:Results: 2 failed (another section's, not this one's)
+"""
+
+
+def test_evidence_check_accepts_a_full_record():
+    assert evidence_problems(GOOD_RECORD) == []
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (("Free threading\n--------------", "Threads\n-------"), "no 'Free threading' section"),
+        (("3.13.5 experimental free-threading build", "3.13.5"), ":Interpreter:"),
+        (("3.13.5 experimental", "3.12.1 experimental"), ":Interpreter:"),
+        (("was ``False``", "was ``True``"), ":GIL:"),
+        ((":GIL:", ":Note:"), "no :GIL: field"),
+        (("``make test-freethreaded``", "pytest"), ":Commands:"),
+        (("1200 passed, 3 skipped", "3 skipped"), ":Results:"),
+        (("1200 passed, 3 skipped", "1200 passed, 1 failed"), "records failures"),
+        (("1200 passed, 3 skipped", "1200 passed, 2 errors"), "records failures"),
+    ],
+    ids=["no-section", "no-build-kind", "gil-interpreter", "gil-on", "no-gil-field",
+         "no-command", "no-passes", "failed", "errors"],
+)
+def test_evidence_check_refuses(change, problem):
+    old, new = change
+    assert old in GOOD_RECORD
+    problems = evidence_problems(GOOD_RECORD.replace(old, new, 1))
+    assert any(problem in p for p in problems), problems
+
+
+def test_build_directive_is_detected():
+    assert BUILD_DIRECTIVE.search('compiler_directives={"freethreading_compatible": True}')
+    assert BUILD_DIRECTIVE.search("freethreading_compatible=True")
+    assert not BUILD_DIRECTIVE.search('{"freethreading_compatible": False}')
+    assert not BUILD_DIRECTIVE.search(
+        strip_comments('# "freethreading_compatible": True\nx = 1\n', True)
+    )
 
 
 # ---------------------------------------------------------------------------
