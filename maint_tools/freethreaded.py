@@ -29,6 +29,13 @@ builds an interpreter). Everything goes to a gitignored folder
    back on); then ``tests/clone/test_freethreading.py``,
    ``tests/clone/test_threads.py`` and ``tests/clone/`` as a whole, with
    ``SKLEARN_SLEP017_REQUIRE_FREE_THREADING=1`` (a GIL interpreter fails them).
+5. The upstream pull requests' compiled helper (``patches/1.9.1``, PR 4,
+   ``sklearn/utils/_fast_clone.pyx``): the patched release overlaid on the
+   venv's scikit-learn with the helper compiled by this interpreter
+   (``python -m maint_tools.patches overlay``), upstream's own tests of
+   ``clone``'s users run on it, then the stress test's upstream run, whose
+   ``sklearn.base.clone`` is then the patched one, for ``UPSTREAM_STRESS``
+   seconds.
 
 Each step is skipped when its result is already there (``--rebuild`` redoes
 the interpreter). Logs and ``summary.txt`` are written to the folder.
@@ -88,6 +95,16 @@ TEST_RUNS = [
     ("threads", ["tests/clone/test_threads.py"]),
     ("tests/clone", ["tests/clone"]),
 ]
+
+# The patched release's own tests of clone and its users, and how long the
+# stress test races the patched clone.
+UPSTREAM_TESTS = [
+    "sklearn/tests/test_base.py",
+    "sklearn/tests/test_metadata_routing.py",
+    "sklearn/tests/test_pipeline.py",
+    "sklearn/frozen",
+]
+UPSTREAM_STRESS = 30.0
 
 # What the interpreter is asked before the tests: the compiled clone is the
 # one in use and the GIL stayed off through every import.
@@ -446,6 +463,54 @@ def run_tests(dest, py):
         log = dest / ("pytest-%s.log" % re.sub(r"\W+", "-", name).strip("-"))
         args = [str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs", *arguments]
         done = subprocess.run(args, cwd=str(ROOT), env=env, capture_output=True, text=True)
+        log.write_text("$ %s\n%s%s" % (" ".join(args), done.stdout, done.stderr))
+        lines.append("%s: %s" % (name, summary_line(done.stdout)))
+        status = status or done.returncode
+    upstream_status, upstream_lines = run_patched_upstream(dest, py, env)
+    return status or upstream_status, lines + upstream_lines
+
+
+def run_patched_upstream(dest, py, env, version="1.9.1"):
+    """Step 5: the upstream pull requests' compiled helper, free-threaded.
+
+    Parameters
+    ----------
+    dest : pathlib.Path
+        The working folder; the overlay goes to ``overlay-<version>``.
+    py : path-like
+        The free-threaded venv's interpreter (its scikit-learn must be
+        ``version``).
+    env : dict
+        The environment of the other test runs.
+    version : str, default="1.9.1"
+        The patch series to overlay.
+
+    Returns
+    -------
+    status, lines : int, list of str
+        0 when both runs passed; their summary lines.
+    """
+    overlay = dest / ("overlay-%s" % version)
+    made = subprocess.run(
+        [str(py), "-m", "maint_tools.patches", "overlay", "--version", version,
+         "--dest", str(overlay)],
+        cwd=str(ROOT), env=env, capture_output=True, text=True,
+    )
+    (dest / "overlay.log").write_text(made.stdout + made.stderr)
+    if made.returncode:
+        return made.returncode, ["patched scikit-learn %s: overlay FAILED" % version]
+    patched = dict(env, PYTHONPATH=str(overlay),
+                   SKLEARN_SLEP017_UPSTREAM_STRESS_SECONDS=str(UPSTREAM_STRESS))
+    runs = [
+        ("patched scikit-learn %s: its tests" % version, UPSTREAM_TESTS, overlay),
+        ("patched scikit-learn %s: free-threading stress" % version,
+         ["tests/clone/test_freethreading.py", "-k", "upstream"], ROOT),
+    ]
+    status, lines = 0, []
+    for name, arguments, cwd in runs:
+        args = [str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs", *arguments]
+        done = subprocess.run(args, cwd=str(cwd), env=patched, capture_output=True, text=True)
+        log = dest / ("pytest-%s.log" % re.sub(r"\W+", "-", name).strip("-"))
         log.write_text("$ %s\n%s%s" % (" ".join(args), done.stdout, done.stderr))
         lines.append("%s: %s" % (name, summary_line(done.stdout)))
         status = status or done.returncode

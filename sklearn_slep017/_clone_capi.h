@@ -85,7 +85,7 @@ clone_weakref_get_ref(PyObject *ref, PyObject **result)
    with its own reference, never borrowed (from 3.13, where free-threaded
    builds exist, PyList_GetItemRef checks the index and takes the reference
    under the list's own synchronisation). A list that shrank ends the loop,
-   as it ends upstream's iteration. */
+   as it ends a loop over the list's own iterator. */
 static inline int
 clone_list_get_ref(PyObject *list, Py_ssize_t i, PyObject **result)
 {

@@ -126,3 +126,13 @@ def test_no_host_name_in_the_tool():
     # The mirror is read from apt's configuration at run time, never written.
     text = Path(ft.__file__).read_text()
     assert "://" not in text
+
+
+def test_upstream_tests_of_the_patched_release_exist():
+    # Step 5 runs these from the overlay, a copy of the installed release.
+    import sklearn
+
+    root = Path(sklearn.__file__).parent.parent
+    for path in ft.UPSTREAM_TESTS:
+        assert (root / path).exists(), path
+    assert ft.UPSTREAM_STRESS >= 10

@@ -71,6 +71,7 @@ cdef extern from "Python.h":
 cdef extern from "_fast_clone_capi.h":
     int clone_dict_get_ref(object d, object key, PyObject** result) except -1
     int clone_weakref_get_ref(object ref, PyObject** result) except -1
+    int clone_list_get_ref(object lst, Py_ssize_t i, PyObject** result) except -1
     int clone_is_fixed_type(object type) except -1
     char* clone_stack_pointer()
     int clone_stack_bounds(char** low, char** high)
@@ -290,9 +291,10 @@ cdef object _shallow_params(object obj, CloneContext ctx):
         or PyMethod_GET_SELF(names_method) is not <PyObject*>owner
         or <object>PyMethod_GET_FUNCTION(names_method) is not ctx.get_param_names
     ):
-        # Any other _get_param_names: get_params' own loop, over its result.
+        # Any other _get_param_names: get_params' own loop, over its result
+        # (through its iterator, as there).
         out = {}
-        for key in names_method():
+        for key in iter(names_method()):
             out[key] = getattr(obj, key)
         return out
     names = _names_of(<object>PyMethod_GET_SELF(names_method), ctx)
@@ -446,6 +448,7 @@ cdef object _clone_container(
     """
     cdef Py_ssize_t i = 0
     cdef list cloned
+    cdef PyObject* item = NULL
     if t is dict:
         result = {}
         # The dict's own iterator, as the comprehension's: a change of its
@@ -461,10 +464,14 @@ cdef object _clone_container(
         return result
     cloned = []
     if t is list:
-        # A list's iteration reads its length at every step.
+        # A list's iteration reads its length at every step. Each item is
+        # read with a reference of its own: without the GIL another thread
+        # may shrink the list, or replace an item and free it, meanwhile.
         try:
-            while i < len(<list>estimator):
-                cloned.append(_clone((<list>estimator)[i], safe, g, ctx, depth))
+            while clone_list_get_ref(estimator, i, &item) == 1:
+                entry = <object>item
+                Py_DECREF(entry)
+                cloned.append(_clone(entry, safe, g, ctx, depth))
                 i += 1
         except Exception as exc:
             annotate_entry(exc, estimator, i)
