@@ -19,8 +19,11 @@ folders have no ``__init__.py``: test module names are unique across them.
 
 import collections
 import importlib
+import json
 import os
 import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -246,3 +249,30 @@ def require(family):
                 )
             pytest.skip(reason)
     return importlib.import_module(FAMILY_MODULES[family][-1])
+
+
+def run_stress(script, name, duration):
+    """Run a threaded stress ``script`` in a fresh interpreter; its JSON result.
+
+    The script gets ``name`` (an implementation, or ``upstream``) and
+    ``duration`` (seconds) as arguments and prints one JSON line last. A
+    fresh process, so that a crash or a hang fails the test instead of the
+    session; the checkout comes first on ``PYTHONPATH``, after whatever the
+    caller put there (an overlaid scikit-learn, say).
+    """
+    env = dict(os.environ)
+    env.pop("SKLEARN_SLEP017_ENABLE", None)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
+    done = subprocess.run(
+        [sys.executable, "-c", script, name, str(duration)],
+        cwd=str(ROOT),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
+    )
+    assert done.returncode == 0, "the run crashed or hung (returncode %s):\n%s" % (
+        done.returncode,
+        done.stderr[-4000:],
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])

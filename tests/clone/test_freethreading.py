@@ -42,15 +42,13 @@ instead of running it as a plain threaded stress. Each run is a subprocess
 bounded in time, so that a crash fails the test, not the session.
 """
 
-import json
 import os
-import subprocess
 import sys
 import sysconfig
 
 import pytest
 import sklearn
-from support import ROOT
+from support import run_stress
 
 from sklearn_slep017 import _compat
 
@@ -424,22 +422,7 @@ print(json.dumps({
 
 
 def run(name, duration):
-    env = dict(os.environ)
-    env.pop("SKLEARN_SLEP017_ENABLE", None)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, name, str(duration)],
-        cwd=str(ROOT),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=duration + 120,
-    )
-    assert done.returncode == 0, "the run crashed or hung (returncode %s):\n%s" % (
-        done.returncode,
-        done.stderr[-4000:],
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_stress(SCRIPT, name, duration)
 
 
 def check_gil(result):

@@ -27,13 +27,9 @@ Each run is a subprocess (a crash fails the test, not the session), bounded
 in time (a few seconds of racing, a watchdog for deadlocks).
 """
 
-import json
-import os
-import subprocess
-import sys
 
 import pytest
-from support import ROOT
+from support import run_stress
 import sklearn
 
 from sklearn_slep017 import _compat
@@ -283,22 +279,7 @@ print(json.dumps({"stats": stats, "failures": failures}))
 
 
 def run(name, duration):
-    env = dict(os.environ)
-    env.pop("SKLEARN_SLEP017_ENABLE", None)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, name, str(duration)],
-        cwd=str(ROOT),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=duration + 120,
-    )
-    assert done.returncode == 0, "the run crashed or hung (returncode %s):\n%s" % (
-        done.returncode,
-        done.stderr[-4000:],
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_stress(SCRIPT, name, duration)
 
 
 def test_threaded_clones_while_classes_change(impl_name):
