@@ -222,33 +222,54 @@ def outcome(clone, obj, safe=True):
     return ("ok", structure(result), identities(obj, result))
 
 
-# The `families` dependency group (tests/clone/test_families.py and friends).
-REQUIRE_FAMILIES = os.environ.get("SKLEARN_SLEP017_REQUIRE_FAMILIES", "").strip().lower() not in (
-    "", "0", "false", "no", "off",
-)
+# Third-party libraries the tests run on, each from a dependency group of
+# pyproject.toml: ``name -> (group, modules to import)``, the last module
+# being the one ``require`` returns. A missing one skips its tests visibly,
+# unless its group is required (``make test``, hence CI, sets both
+# variables), which makes that a failure: CI cannot pass by skipping them.
+THIRD_PARTY = {
+    # `clients`: third-party estimators (tests/clone/test_clients.py, the
+    # checks' false-alarm tests).
+    "imblearn": ("clients", ("imblearn",)),
+    "lightgbm": ("clients", ("lightgbm",)),
+    "xgboost": ("clients", ("xgboost",)),
+    "skorch": ("clients", ("torch", "skorch")),
+    "ngboost": ("clients", ("ngboost",)),
+    # `families`: estimator families outside scikit-learn's base class
+    # (tests/clone/test_families.py and friends).
+    "skbase": ("families", ("skbase", "skbase.base")),
+    "sktime": ("families", ("skbase", "sktime", "sktime.registry")),
+    "pyod": ("families", ("pyod", "pyod.models.base")),
+}
 
-FAMILY_MODULES = {
-    "skbase": ("skbase", "skbase.base"),
-    "sktime": ("skbase", "sktime", "sktime.registry"),
-    "pyod": ("pyod", "pyod.models.base"),
+REQUIRE_VARIABLES = {
+    "clients": "SKLEARN_SLEP017_REQUIRE_CLIENTS",
+    "families": "SKLEARN_SLEP017_REQUIRE_FAMILIES",
+}
+
+REQUIRED_GROUPS = {
+    group
+    for group, variable in REQUIRE_VARIABLES.items()
+    if os.environ.get(variable, "").strip().lower() not in ("", "0", "false", "no", "off")
 }
 
 
-def require(family):
-    """Import ``family``'s modules, or skip (fail when families are required)."""
-    for name in FAMILY_MODULES[family]:
+def require(name):
+    """Import a third-party library's modules, or skip (fail when its group is required)."""
+    group, modules = THIRD_PARTY[name]
+    for module in modules:
         try:
-            importlib.import_module(name)
+            importlib.import_module(module)
         except Exception as exc:  # an incompatible release may raise anything
-            reason = "family %s is not importable: %s: %s" % (name, type(exc).__name__, exc)
-            if REQUIRE_FAMILIES:
+            reason = "%s is not importable: %s: %s" % (module, type(exc).__name__, exc)
+            if group in REQUIRED_GROUPS:
                 pytest.fail(
-                    reason + " (SKLEARN_SLEP017_REQUIRE_FAMILIES=1; install the "
-                    "'families' dependency group)",
+                    reason + " (%s=1; install the %r dependency group)"
+                    % (REQUIRE_VARIABLES[group], group),
                     pytrace=False,
                 )
             pytest.skip(reason)
-    return importlib.import_module(FAMILY_MODULES[family][-1])
+    return importlib.import_module(modules[-1])
 
 
 def run_stress(script, name, duration):

@@ -70,8 +70,11 @@ round trip rebuilds are compared by what they are made of, not by
 identity: a bound method (``scipy.stats.norm(0, 1).pdf``) by its function
 and a structurally equal object it is bound to, a ``functools.partial`` by
 its function, arguments and keywords, and a function by its code, defaults
-and closure. A method bound to an object with other attributes, or another
-function, still differs.
+and closure. A class defined inside a function, which such copies rebuild
+(ngboost's ``NGBClassifier`` rebuilds its ``k_categorical(K)`` distribution
+class), is compared by its name, bases and namespace. A method bound to an
+object with other attributes, another function, or a class made by the same
+factory with other arguments still differs.
 
 Findings that are not broken promises
 -------------------------------------

@@ -279,7 +279,8 @@ def _callable_diff(a, b, seen, depth):
     ``copy.deepcopy`` rebinds a method's function to a deep copy of its
     object, pickle to an unpickled one, and both rebuild a ``partial`` from
     its parts; scipy rebuilds the functions behind a distribution's methods
-    (``exec``) when unpickling it. Such copies never compare equal with
+    (``exec``) when unpickling it, and some libraries rebuild a class made
+    inside a function (see ``_local_class_diff``). Such copies never compare equal with
     ``==`` (a method compares its object by identity) although nothing was
     lost: compare what they are made of instead. Returns None when ``a`` is
     not such a callable, else a list of differences in words (empty when
@@ -312,6 +313,16 @@ def _callable_diff(a, b, seen, depth):
             if inner:
                 problems.append("partial %s differ: %s" % (part, inner[0][1]))
         return problems
+    if isinstance(a, (classmethod, staticmethod)):
+        return _callable_diff(a.__func__, b.__func__, seen, depth) or []
+    if isinstance(a, property):
+        for part in ("fget", "fset", "fdel"):
+            inner = _diff(getattr(a, part), getattr(b, part), (), seen, depth + 1)
+            if inner:
+                return ["property %s differ: %s" % (part, inner[0][1])]
+        return []
+    if isinstance(a, type) and _is_local_class(a) and _is_local_class(b):
+        return _local_class_diff(a, b, seen, depth)
     if isinstance(a, types.FunctionType):
         # The same code (code objects compare by content: name, bytecode,
         # constants), defaults and closure: the same function, whichever
@@ -332,6 +343,40 @@ def _callable_diff(a, b, seen, depth):
                         % (a.__qualname__, inner[0][1])]
         return []
     return None
+
+
+def _is_local_class(cls):
+    return "<locals>" in getattr(cls, "__qualname__", "")
+
+
+# Per-class entries that are new objects in every class, whatever it holds.
+_CLASS_OWN = frozenset(("__dict__", "__weakref__", "_abc_impl"))
+
+
+def _local_class_diff(a, b, seen, depth):
+    """What differs between two classes defined inside a function.
+
+    Such a class cannot be pickled by reference, so a library that holds one
+    rebuilds it when pickled or deep-copied (ngboost's ``NGBClassifier``
+    rebuilds its ``k_categorical(K)`` distribution class in
+    ``__setstate__``): the copy is a new class, made by the same code. Two
+    are the same class when their names, bases and namespaces are (the
+    functions in them compared by code, defaults and closure); classes made
+    by the same factory with other arguments differ there.
+    """
+    if (a.__module__, a.__qualname__) != (b.__module__, b.__qualname__):
+        return ["class %s vs class %s" % (_short(a), _short(b))]
+    inner = _diff(list(a.__bases__), list(b.__bases__), (), seen, depth + 1)
+    if inner:
+        return ["class %s: bases differ: %s" % (a.__qualname__, inner[0][1])]
+    left = {k: v for k, v in vars(a).items() if k not in _CLASS_OWN}
+    right = {k: v for k, v in vars(b).items() if k not in _CLASS_OWN}
+    inner = _diff(left, right, (), seen, depth + 1)
+    if inner:
+        path, detail = inner[0]
+        return ["class %s: %s differ: %s" % (
+            a.__qualname__, ".".join(path) or "attributes", detail)]
+    return []
 
 
 def _diff(a, b, path=(), seen=None, depth=0):

@@ -13,7 +13,8 @@ import warnings
 import numpy as np
 import pytest
 import scipy.stats
-from support import default_constructible_estimators, protocol_base, since
+import sklearn
+from support import default_constructible_estimators, protocol_base, require, since
 from sklearn.base import TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -21,7 +22,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import all_estimators
 
-from sklearn_slep017 import checks
+from sklearn_slep017 import _compat, checks
 
 # The estimators below extend the protocol's default __sklearn_clone__, which
 # upstream's BaseEstimator has from 1.3 (ours before).
@@ -687,6 +688,57 @@ def test_pickles_local_estimator_class_is_not_applicable(impl):
     assert "Local" in check_clone_pickles(pipe, clone=impl.clone)
     results = run_clone_checks(pipe, clone=impl.clone, fit=True)
     assert all(r.passed for r in results), [r for r in results if not r.passed]
+
+
+def _routed(make):
+    sklearn.set_config(enable_metadata_routing=True)
+    try:
+        return make()
+    finally:
+        sklearn.set_config(enable_metadata_routing=False)
+
+
+def test_local_classes_rebuilt_by_a_copy_are_no_false_alarm(impl):
+    # ngboost's NGBClassifier holds Dist = k_categorical(K), a class made
+    # inside a function; its __getstate__/__setstate__ rebuild that class, so
+    # deepcopy and pickle give a new class object, made by the same code.
+    # Upstream's clone shares the class, and nothing is wrong with any of
+    # these: the checks compare such classes by what they are made of.
+    ngboost = require("ngboost")
+    est = ngboost.NGBClassifier()
+    assert "<locals>" in est.Dist.__qualname__
+    assert copy.deepcopy(est).Dist is not est.Dist  # what made the false alarms
+    assert pickle.loads(pickle.dumps(est)).Dist is not est.Dist
+    assert _compat.UPSTREAM_CLONE(est).Dist is est.Dist
+    for obj in (
+        est,
+        Pipeline([("ngb", ngboost.NGBClassifier())]),
+        _routed(lambda: ngboost.NGBClassifier().set_fit_request(X_val=True)),
+    ):
+        results = run_clone_checks(obj, clone=impl.clone)
+        assert all(r.passed for r in results), [r for r in results if not r.passed]
+
+
+class _SwapDist(LogisticRegression):
+    # A clone that carries another class made by the same factory.
+    def __init__(self, Dist=None, C=1.0):
+        self.Dist = Dist
+        self.C = C
+
+    def __sklearn_clone__(self):
+        from ngboost.distns import k_categorical
+
+        new = super().__sklearn_clone__()
+        new.Dist = k_categorical(self.Dist.K_ + 1)
+        return new
+
+
+def test_local_classes_of_other_arguments_still_differ(impl):
+    k_categorical = require("ngboost").distns.k_categorical
+    assert not checks._diff._diff(k_categorical(3), k_categorical(3))
+    assert checks._diff._diff(k_categorical(2), k_categorical(3))
+    message = _raises(check_clone_type_and_params, _SwapDist(Dist=k_categorical(3)), clone=impl.clone)
+    assert "Dist: original and clone differs: class k_categorical.<locals>.Categorical:" in message
 
 
 def test_pickles_local_estimator_class_still_checks_what_it_carries(impl):

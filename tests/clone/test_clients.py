@@ -18,7 +18,6 @@ scikit-learn releases and skip these tests visibly.
 """
 
 import importlib
-import os
 import re
 import sys
 import warnings
@@ -31,7 +30,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
-from support import identities, since, structure
+import support
+from support import identities, require, since, structure
 
 import sklearn_slep017
 from sklearn_slep017 import _compat
@@ -40,35 +40,6 @@ from sklearn_slep017 import _compat
 # here: enable() replaces every module global that *is* upstream's clone
 # (those of modules that did ``from sklearn.base import clone``), this test
 # module's included, so such a global would be ours while enabled.
-
-REQUIRE_CLIENTS = os.environ.get("SKLEARN_SLEP017_REQUIRE_CLIENTS", "").strip().lower() not in (
-    "", "0", "false", "no", "off",
-)
-
-# What each client needs importable (skorch needs torch).
-CLIENT_MODULES = {
-    "imblearn": ("imblearn",),
-    "lightgbm": ("lightgbm",),
-    "xgboost": ("xgboost",),
-    "skorch": ("torch", "skorch"),
-}
-
-
-def require(client):
-    """Import ``client``'s modules, or skip (fail when clients are required)."""
-    for name in CLIENT_MODULES[client]:
-        try:
-            importlib.import_module(name)
-        except Exception as exc:  # an incompatible release may raise anything
-            reason = "client %s is not importable: %s: %s" % (name, type(exc).__name__, exc)
-            if REQUIRE_CLIENTS:
-                pytest.fail(
-                    reason + " (SKLEARN_SLEP017_REQUIRE_CLIENTS=1; install the 'clients' extra)",
-                    pytrace=False,
-                )
-            pytest.skip(reason)
-    return importlib.import_module(CLIENT_MODULES[client][-1])
-
 
 # ---------------------------------------------------------------------------
 # Small data.
@@ -684,8 +655,10 @@ def test_client_modules_clone_with_ours_under_enable(client, impl_name, enabled_
 @pytest.mark.parametrize("required", [False, True])
 def test_missing_client_skips_or_fails(monkeypatch, required):
     """A missing client skips visibly; with the switch set it fails instead."""
-    monkeypatch.setitem(CLIENT_MODULES, "absent", ("sklearn_slep017_no_such_client",))
-    monkeypatch.setattr(sys.modules[__name__], "REQUIRE_CLIENTS", required)
+    monkeypatch.setitem(
+        support.THIRD_PARTY, "absent", ("clients", ("sklearn_slep017_no_such_client",))
+    )
+    monkeypatch.setattr(support, "REQUIRED_GROUPS", {"clients"} if required else set())
     expected = pytest.fail.Exception if required else pytest.skip.Exception
     with pytest.raises(expected, match="ModuleNotFoundError: No module named "
                        "'sklearn_slep017_no_such_client'"):

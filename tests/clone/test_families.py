@@ -18,7 +18,6 @@ be imported skips its tests, the import error as the visible reason, unless
 which makes that a failure.
 """
 
-import functools
 import sys
 import warnings
 
@@ -77,9 +76,11 @@ def _objects(family):
 
 
 def test_require_fails_or_skips_visibly(monkeypatch):
-    monkeypatch.setitem(support.FAMILY_MODULES, "absent", ("sklearn_slep017_no_such_family",))
+    monkeypatch.setitem(
+        support.THIRD_PARTY, "absent", ("families", ("sklearn_slep017_no_such_family",))
+    )
     for required in (True, False):
-        monkeypatch.setattr(support, "REQUIRE_FAMILIES", required)
+        monkeypatch.setattr(support, "REQUIRED_GROUPS", {"families"} if required else set())
         expected = pytest.fail.Exception if required else pytest.skip.Exception
         with pytest.raises(expected, match="No module named 'sklearn_slep017_no_such_family'"):
             require("absent")
