@@ -102,10 +102,29 @@ def _load(spec):
             raise exc from None
         if not isinstance(obj, type):
             raise
+        abstract = sorted(getattr(obj, "__abstractmethods__", None) or ())
+        if abstract:
+            raise SpecError(
+                "%s is abstract (abstract methods: %s): clone never meets an "
+                "instance of it; explain a concrete subclass"
+                % (_name(obj), ", ".join(abstract))
+            ) from None
         # Examined through an instance made without the constructor: the
-        # class's look-ups are the same.
-        return obj.__new__(obj), "not constructible without arguments (%s): " \
-            "examined without calling the constructor" % exc
+        # class's look-ups are the same. The class's own __new__ first (it
+        # may set up what look-ups read), object's where that one needs
+        # arguments too.
+        for new in (obj.__new__, object.__new__):
+            try:
+                instance = new(obj)
+            except Exception as new_exc:
+                failure = new_exc
+                continue
+            return instance, "not constructible without arguments (%s): " \
+                "examined without calling the constructor" % exc
+        raise SpecError(
+            "%s; nor can an instance be made without the constructor "
+            "(%s: %s)" % (exc, type(failure).__name__, failure)
+        ) from None
 
 
 def explain(estimator):
@@ -186,11 +205,18 @@ def explain(estimator):
     else:
         slow.append("get_params")
         reason = _general_reason(estimator, cls, definer)
-        lines.append(
-            "get_params: %s: called twice per clone (%s). To take the fast "
-            "path, inherit get_params from sklearn.base.BaseEstimator (or "
-            "skbase.base.BaseObject) without overriding it" % (where, reason)
-        )
+        if _is_sklearn_class(definer):
+            advice = (
+                "scikit-learn's own override, which upstream's clone calls "
+                "too: nothing to change in the class"
+            )
+        else:
+            advice = (
+                "To take the fast path, inherit get_params from "
+                "sklearn.base.BaseEstimator (or skbase.base.BaseObject) "
+                "without overriding it"
+            )
+        lines.append("get_params: %s: called twice per clone (%s). %s" % (where, reason, advice))
 
     # _get_param_names, where upstream's get_params calls it
     if path in ("base", "composition"):
@@ -237,6 +263,11 @@ def explain(estimator):
     return verdict, lines
 
 
+def _is_sklearn_class(klass):
+    module = getattr(klass, "__module__", None) or ""
+    return module == "sklearn" or module.startswith("sklearn.")
+
+
 def _general_reason(estimator, cls, definer):
     import sys as _sys
 
@@ -263,6 +294,8 @@ def _general_reason(estimator, cls, definer):
         )
     if definer is None:
         return "get_params is set on the instance"
+    if _is_sklearn_class(definer):
+        return "scikit-learn's own, not BaseEstimator's"
     return "not a recognised equivalent of scikit-learn's"
 
 
@@ -293,10 +326,18 @@ def _skbase_names_lines(estimator, cls, slow):
 
 
 def _init_lines(cls, slow):
-    from . import _clone_py
+    from . import _clone_py, _compat
 
     init = cls.__init__
     if type(init) is not types.FunctionType:
+        # As upstream's _get_param_names reads it: no introspection at all
+        # for object's own __init__ (a class that defines none).
+        resolved = init
+        if _compat.USES_DEPRECATED_ORIGINAL:
+            resolved = getattr(init, "deprecated_original", init)
+        if resolved is object.__init__:
+            return ["__init__: object's (no class of the MRO defines one): no "
+                    "parameters, nothing to introspect"]
         slow.append("__init__")
         return [
             "__init__: %r is not a plain function: inspect.signature runs on "

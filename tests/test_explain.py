@@ -63,6 +63,62 @@ class WrappedInit(BaseEstimator):
     __init__.__wrapped__ = lambda a=1: None
 
 
+class NoInit(BaseEstimator):
+    pass
+
+
+class FactoryNew(BaseEstimator):
+    # sklego's DemographicParityClassifier: __new__ builds another estimator
+    # from required arguments, so neither the class nor its __new__ can be
+    # called without them.
+    def __new__(cls, threshold, **kwargs):
+        return Ridge(alpha=threshold)
+
+
+def test_no_init_of_its_own_is_not_introspected(monkeypatch):
+    # Upstream's _get_param_names returns [] for object.__init__ without
+    # calling inspect.signature; explain must not claim it runs.
+    import inspect
+
+    from sklearn_slep017 import _compat
+
+    calls = []
+    signature = inspect.signature
+    monkeypatch.setattr(inspect, "signature", lambda *a, **k: calls.append(a) or signature(*a, **k))
+    _compat.UPSTREAM_CLONE(NoInit())
+    assert calls == []
+    verdict, lines = explain(NoInit())
+    assert verdict == "fast"
+    assert any(line.startswith("__init__: object's") for line in lines)
+
+
+def test_sklearn_own_get_params_is_not_the_authors_to_fix():
+    from sklearn.gaussian_process.kernels import RBF
+
+    verdict, lines = explain(RBF())
+    assert verdict == "general, slowed by: get_params"
+    (line,) = [line for line in lines if line.startswith("get_params:")]
+    assert "sklearn.gaussian_process.kernels.Kernel" in line
+    assert "scikit-learn's own, not BaseEstimator's" in line
+    assert "nothing to change in the class" in line
+    assert "inherit get_params" not in line
+
+
+def test_command_line_abstract_and_argument_only_classes(capsys):
+    # Neither may end the run: an abstract class is an ERROR line (exit 2)
+    # and the next spec is still explained; a class whose __new__ needs
+    # arguments is examined through object.__new__.
+    status = main(["explain", "sklearn.ensemble._forest:BaseForest",
+                   "test_explain:FactoryNew", "sklearn.linear_model:Ridge"])
+    out = capsys.readouterr().out
+    assert status == 2
+    assert ("sklearn.ensemble._forest:BaseForest: ERROR "
+            "sklearn.ensemble._forest.BaseForest is abstract (abstract methods: ") in out
+    assert "explain a concrete subclass" in out
+    assert "test_explain:FactoryNew: fast path\n" in out
+    assert "sklearn.linear_model:Ridge: fast path\n" in out
+
+
 def test_fast_path():
     verdict, lines = explain(Ridge())
     assert verdict == "fast"
