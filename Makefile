@@ -15,6 +15,7 @@ help:
 	@echo "make docs    the documentation site (docs/_build/html), warnings are errors"
 	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package, review with upstream's tools"
 	@echo "make test-freethreaded   build a free-threaded CPython 3.13, run tests/clone on it (slow)"
+	@echo "make sweep   clone and check every estimator of a dozen third-party libraries (slow, not in CI)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -219,3 +220,26 @@ upstream-overlay: $(VENV)/.installed-test
 	cd $(UPSTREAM_OVERLAY) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_OVERLAY) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider -n 2 \
 	  sklearn/tests/test_base.py \
 	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py
+
+# The third-party sweep (maint_tools/third_party_sweep.py): every estimator
+# of a dozen estimator libraries (the `sweep` dependency group) built with
+# its defaults, cloned by upstream, the reference and the compiled clone, and
+# run through the contract checks with each; mismatches fail it. In a venv of
+# its own (the libraries pin what they like), the package installed from the
+# checkout as users get it, and run as a script so that the working tree
+# cannot shadow the installed package. About 15 minutes on two cores; not in
+# CI. Report in sweep-results/report.md.
+SWEEP_VENV ?= .venv-sweep
+SWEEP_PACKAGES ?= category_encoders feature_engine mlxtend sklego ngboost quantile_forest \
+	tslearn sksurv catboost skopt dask_ml interpret
+
+$(SWEEP_VENV)/.installed: pyproject.toml setup.py
+	$(PYTHON) -m venv $(SWEEP_VENV)
+	$(SWEEP_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(SWEEP_VENV)/bin/python -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" . --group sweep
+	touch $@
+
+.PHONY: sweep
+
+sweep: $(SWEEP_VENV)/.installed
+	$(SWEEP_VENV)/bin/python -I maint_tools/third_party_sweep.py $(SWEEP_PACKAGES) --output sweep-results
