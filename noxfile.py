@@ -43,6 +43,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -65,30 +66,24 @@ RELEASES = {
     "1.9.1": [],
 }
 OLDEST, NEWEST = "1.1.3", "1.9.1"
-def _pyproject():
-    """pyproject.toml, read with the standard library's TOML reader."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        from pip._vendor import tomli as tomllib
-    with open(ROOT / "pyproject.toml", "rb") as f:
-        return tomllib.load(f)
-
+# pyproject.toml, read by nox (``nox.project.load_toml``: tomllib, or tomli
+# on 3.10).
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 
 # pyproject.toml's build requirements (the wheels are built without
-# isolation, in the session), plus wheel.
-BUILD_REQUIREMENTS = _pyproject()["build-system"]["requires"] + ["wheel"]
+# isolation, in the session), plus wheel. The markers (Cython 3.3 from
+# Python 3.15 on) are pip's to evaluate in the session.
+BUILD_REQUIREMENTS = PYPROJECT["build-system"]["requires"] + ["wheel"]
 
-# Python -> (the newest scikit-learn with wheels for it, extra pins). 1.8
-# dropped Python 3.10; pip picks numpy and scipy releases that support it.
-# Keep pyproject.toml's requires-python and classifiers to these keys.
-PYTHONS = {
-    "3.10": ("1.7.2", []),
-    "3.11": ("1.9.1", []),
-    "3.12": ("1.9.1", []),
-    "3.13": ("1.9.1", []),
-}
-INTERPRETERS = ROOT / ".nox" / "_interpreters"
+# The supported Pythons: pyproject.toml's ``Programming Language :: Python ::
+# 3.N`` classifiers (``nox.project.python_versions``, which also checks them
+# against requires-python), and the free-threaded builds of the newest ones
+# (classifiers carry no version for free threading).
+PYTHONS = nox.project.python_versions(PYPROJECT)
+FREE_THREADED = ["3.13t", "3.14t", "3.15t"]
+# The newest scikit-learn with wheels for each Python: 1.8 dropped 3.10.
+SKLEARN_FOR_PYTHON = {"3.10": "1.7.2"}
+SKLEARN_NEWEST = NEWEST
 
 nox.options.sessions = ["compat-%s" % release for release in RELEASES]
 nox.options.reuse_existing_virtualenvs = True
@@ -98,98 +93,41 @@ if hasattr(nox.options, "download_python"):
     nox.options.download_python = "never"
 
 
-def _is_shim(path):
-    # pyenv's (and asdf's, mise's) shims: present on PATH for every installed
-    # version, working only for the active ones.
-    return Path(path).parent.name == "shims"
+def _interpreter_dirs():
+    """Folders holding ``pythonX.Y`` that nox's PATH look-up cannot see.
 
-
-def _pyenv_roots():
-    roots = [os.environ.get("PYENV_ROOT")]
-    pyenv = shutil.which("pyenv")
-    if pyenv:
-        try:
-            roots.append(
-                subprocess.run(
-                    [pyenv, "root"], capture_output=True, text=True, timeout=30, check=True
-                ).stdout.strip()
-            )
-        except (OSError, subprocess.SubprocessError):
-            pass
-    roots.append(os.path.expanduser("~/.pyenv"))
-    unique = []
-    for root in roots:
-        if root and os.path.isdir(root) and os.path.realpath(root) not in unique:
-            unique.append(os.path.realpath(root))
-    return unique
-
-
-def _pyenv_python(version, roots):
-    """The newest ``<root>/versions/X.Y.Z/bin/pythonX.Y`` (CPython releases only)."""
-    pattern = re.compile(re.escape(version) + r"\.(\d+)")
-    found = []
-    for root in roots:
+    nox finds an interpreter on ``PATH`` only (or downloads one, which is
+    off here): it does not know pyenv's ``versions/`` (pyenv's shims on PATH
+    answer "command not found" for a version that is not active), nor the
+    cache ``python -m maint_tools.pythons build`` fills (3.14, 3.15 and the
+    free-threaded builds). Their ``bin/`` folders go first on PATH, newest
+    pyenv release of each version only.
+    """
+    dirs = []
+    roots = [os.environ.get("PYENV_ROOT"), os.path.expanduser("~/.pyenv")]
+    newest = {}
+    for root in filter(None, roots):
         versions = Path(root) / "versions"
         if not versions.is_dir():
             continue
         for entry in versions.iterdir():
-            match = pattern.fullmatch(entry.name)
-            exe = entry / "bin" / ("python" + version)
-            if match and exe.is_file() and os.access(exe, os.X_OK):
-                found.append((int(match.group(1)), str(exe)))
-    return max(found)[1] if found else None
+            match = re.fullmatch(r"(3\.\d+)\.(\d+)", entry.name)
+            if match and (entry / "bin" / ("python" + match.group(1))).is_file():
+                key = (int(match.group(2)), str(entry / "bin"))
+                newest[match.group(1)] = max(newest.get(match.group(1), key), key)
+    dirs += [folder for _, folder in newest.values()]
+    try:
+        sys.path.insert(0, str(ROOT))
+        from maint_tools.pythons import KNOWN_TARGETS, default_cache
+    finally:
+        sys.path.remove(str(ROOT))
+    cache = default_cache()
+    dirs += [str(cache / name / "bin") for name in KNOWN_TARGETS
+             if (cache / name / "bin").is_dir()]
+    return dirs
 
 
-def _locate_interpreters():
-    """Put ``pythonX.Y`` on PATH for every version in PYTHONS that nox could not run.
-
-    A working ``pythonX.Y`` on PATH is left alone. Otherwise the newest pyenv
-    install of that version is linked from ``.nox/_interpreters``, which goes
-    first on PATH (nox looks interpreters up there). Returns the versions found
-    nowhere: their sessions fail with nox's "interpreter not found".
-    """
-    links, missing, roots = {}, [], None
-    for version in PYTHONS:
-        name = "python" + version
-        on_path = shutil.which(name)
-        if on_path and not _is_shim(on_path):
-            continue
-        if roots is None:
-            roots = _pyenv_roots()
-        exe = _pyenv_python(version, roots)
-        if exe:
-            links[name] = exe
-        else:
-            missing.append((version, on_path, roots))
-    if INTERPRETERS.is_dir():
-        for stale in INTERPRETERS.iterdir():
-            if stale.name not in links:
-                stale.unlink()
-    if links:
-        INTERPRETERS.mkdir(parents=True, exist_ok=True)
-        for name, exe in links.items():
-            link = INTERPRETERS / name
-            if not (link.is_symlink() and os.readlink(link) == exe):
-                tmp = link.with_name("%s.tmp-%d" % (name, os.getpid()))
-                tmp.unlink(missing_ok=True)
-                tmp.symlink_to(exe)
-                os.replace(tmp, link)  # atomic: a concurrent nox sees one or the other
-        os.environ["PATH"] = str(INTERPRETERS) + os.pathsep + os.environ.get("PATH", "")
-    return missing
-
-
-for _version, _shim, _roots in _locate_interpreters():
-    nox.logger.logger.warning(
-        "python%s: not on PATH%s, and no %s.* under pyenv (%s): session tests-%s "
-        "will fail; install it (pyenv install %s) or put python%s on PATH",
-        _version,
-        " (only a version manager's shim, %s)" % _shim if _shim else "",
-        _version,
-        ", ".join(os.path.join(r, "versions") for r in _roots) or "no pyenv root found",
-        _version,
-        _version,
-        _version,
-    )
+os.environ["PATH"] = os.pathsep.join(_interpreter_dirs() + [os.environ.get("PATH", "")])
 
 
 def _source_digest():
@@ -301,10 +239,9 @@ def _compat_session(session, release):
     log_dir.mkdir(exist_ok=True)
     session.install("scikit-learn==%s" % release, *RELEASES[release], *BUILD_REQUIREMENTS)
     wheel = _project_wheel(session)
-    # The test tools: pyproject.toml's dependency group (pip >= 25.1).
-    session.install("pip>=25.1")
+    # The test tools: pyproject.toml's dependency group, read by nox.
     session.install(
-        str(wheel), "--group", "%s:test" % (ROOT / "pyproject.toml"), *RELEASES[release]
+        str(wheel), *nox.project.dependency_groups(PYPROJECT, "test"), *RELEASES[release]
     )
     # A reused virtualenv must not keep an older build of the same version.
     session.install("--force-reinstall", "--no-deps", str(wheel))
@@ -356,31 +293,27 @@ for _release in RELEASES:
 
 
 def _check_declared_pythons(session):
-    """pyproject.toml declares exactly the Pythons that PYTHONS tests."""
+    """requires-python admits exactly the Pythons of the classifiers (PYTHONS).
+
+    nox reads the list from the classifiers; requires-python is written by
+    hand, and must admit the oldest and the newest and neither neighbour.
+    """
     from packaging.specifiers import SpecifierSet
 
-    project = _pyproject()["project"]
     minor = lambda version: int(version.split(".")[1])  # noqa: E731
-    prefix = "Programming Language :: Python :: "
-    declared = sorted(
-        (c[len(prefix):] for c in project["classifiers"]
-         if re.fullmatch(re.escape(prefix) + r"3\.\d+", c)),
-        key=minor,
-    )
     tested = sorted(PYTHONS, key=minor)
-    if declared != tested:
-        session.error(
-            "pyproject.toml's classifiers name Python %s; PYTHONS tests %s" % (declared, tested)
-        )
-    spec = SpecifierSet(project["requires-python"])
+    spec = SpecifierSet(PYPROJECT["project"]["requires-python"])
     outside = ["3.%d" % (minor(tested[0]) - 1), "3.%d" % (minor(tested[-1]) + 1)]
     wrong = [v for v in tested if "%s.0" % v not in spec]
     wrong += [v for v in outside if "%s.0" % v in spec]
     if wrong:
         session.error(
-            "requires-python %r does not match the tested %s-%s (%s)"
+            "requires-python %r does not match the classifiers' %s-%s (%s)"
             % (str(spec), tested[0], tested[-1], ", ".join(wrong))
         )
+    missing = [v[:-1] for v in FREE_THREADED if v[:-1] not in PYTHONS]
+    if missing:
+        session.error("free-threaded %s without its classifier" % ", ".join(missing))
 
 
 def _staged_checkout(session, wheel):
@@ -406,32 +339,35 @@ def _staged_checkout(session, wheel):
     return dest
 
 
-@nox.session(name="tests", python=list(PYTHONS))
-def tests(session):
-    """Our whole suite and doctests on this Python, against the project's wheel."""
-    _check_declared_pythons(session)
-    pyproject = _pyproject()
-    release, pins = PYTHONS[session.python]
+def _install_for(session, release, groups, pins=()):
+    """scikit-learn ``release``, the project's wheel for this Python, the groups."""
     session.install("scikit-learn==%s" % release, *pins, *BUILD_REQUIREMENTS)
     wheel = _project_wheel(session)
-    # The test tools: pyproject.toml's dependency group (pip >= 25.1).
-    session.install("pip>=25.1")
     session.install(
-        str(wheel), "--group", "%s:test" % (ROOT / "pyproject.toml"),
+        str(wheel), *nox.project.dependency_groups(PYPROJECT, *groups),
         "scikit-learn==%s" % release, *pins,
     )
     # A reused virtualenv must not keep an older build of the same version.
     session.install("--force-reinstall", "--no-deps", str(wheel))
+    return wheel
+
+
+@nox.session(name="tests", python=PYTHONS)
+def tests(session):
+    """Our whole suite and doctests on this Python, against the project's wheel."""
+    _check_declared_pythons(session)
+    release = SKLEARN_FOR_PYTHON.get(session.python, SKLEARN_NEWEST)
+    wheel = _install_for(session, release, ["test"])
     _check_installed(session, release, python=session.python)
     xdist = ["-n", "2"] if any(
         isinstance(requirement, str) and re.match(r"pytest-xdist\b", requirement)
-        for requirement in pyproject["dependency-groups"]["test"]
+        for requirement in PYPROJECT["dependency-groups"]["test"]
     ) else []
     # pyproject.toml's testpaths; the package's doctests are collected from
     # the installed package (--pyargs).
     paths = [
         path
-        for path in pyproject["tool"]["pytest"]["ini_options"]["testpaths"]
+        for path in PYPROJECT["tool"]["pytest"]["ini_options"]["testpaths"]
         if path != "sklearn_slep017"
     ]
     # The ``pytest`` script, not ``python -m pytest``, run from a copy of the
@@ -447,6 +383,54 @@ def tests(session):
     ]:
         try:
             session.run("pytest", *args, *common, *session.posargs)
+        except nox.command.CommandFailed:
+            failed.append(name)
+    if failed:
+        session.error("Python %s: %s failed" % (session.python, ", ".join(failed)))
+
+
+# Asked of a free-threaded interpreter before its tests: the compiled clone
+# is live and the GIL stayed off through every import, PYTHON_GIL unset (an
+# extension without the declaration would turn it back on).
+GIL_CHECK = (
+    "import sys, sysconfig, sklearn, sklearn_slep017 as s, sklearn_slep017._clone_c; "
+    "print(sys.version.split()[0], '| scikit-learn', sklearn.__version__, "
+    "'| implementation', s.implementation(), '| GIL enabled', sys._is_gil_enabled()); "
+    "assert s.implementation() == 'compiled', s.implementation(); "
+    "assert 'site-packages' in s.__file__, s.__file__; "
+    "assert sysconfig.get_config_var('Py_GIL_DISABLED') == 1; "
+    "assert sys._is_gil_enabled() is False"
+)
+# pytest-run-parallel: every test of tests/clone run by this many threads at
+# once (scikit-learn's free-threaded CI runs its suite this way); tests
+# marked ``thread_unsafe`` (or using fixtures the plugin knows to be unsafe)
+# run once, in one thread.
+PARALLEL_THREADS = 4
+
+
+@nox.session(name="freethreaded", python=FREE_THREADED)
+def freethreaded(session):
+    """The compiled clone on a free-threaded build, GIL checked off.
+
+    scikit-learn's way: tests/clone under pytest-run-parallel (every test in
+    several threads at once; ``thread_unsafe`` opt-outs), then the stress
+    test (tests/clone/test_freethreading.py) and the threads tests, which
+    fail on a GIL build (SKLEARN_SLEP017_REQUIRE_FREE_THREADING=1).
+    """
+    release = SKLEARN_FOR_PYTHON.get(session.python[:-1], SKLEARN_NEWEST)
+    wheel = _install_for(session, release, ["freethreading"])
+    env = {"SKLEARN_SLEP017_REQUIRE_FREE_THREADING": "1", "PYTHON_GIL": None,
+           "SKLEARN_SLEP017_NO_EXTENSIONS": None, "SKLEARN_SLEP017_ENABLE": None}
+    session.run("python", "-I", "-c", GIL_CHECK, env=env)
+    session.chdir(_staged_checkout(session, wheel))
+    common = ["-p", "no:cacheprovider", "-p", "no:xdist", "-ra"]
+    failed = []
+    for name, args in [
+        ("stress", ["tests/clone/test_freethreading.py", "tests/clone/test_threads.py"]),
+        ("run-parallel", ["tests/clone", "--parallel-threads=%d" % PARALLEL_THREADS]),
+    ]:
+        try:
+            session.run("pytest", *args, *common, *session.posargs, env=env)
         except nox.command.CommandFailed:
             failed.append(name)
     if failed:
