@@ -15,6 +15,9 @@ help:
 	@echo "make docs    the documentation site (docs/_build/html), warnings are errors"
 	@echo "make patches-check   apply patches/ to pristine scikit-learn, compare with the package, review with upstream's tools"
 	@echo "make test-freethreaded   build a free-threaded CPython 3.13, run tests/clone on it (slow)"
+	@echo "make pythons   build the Pythons pyenv lacks (3.14, 3.15, 3.14t, 3.15t) into ~/.cache/sklearn-slep017/pythons"
+	@echo "make test-pythons   the suite on every supported Python (nox), building missing ones first"
+	@echo "make test-freethreaded-all   pytest-run-parallel and the stress test on 3.14t and 3.15t"
 	@echo "make sweep   clone and check every estimator of a dozen third-party libraries (slow, not in CI)"
 
 $(VENV)/bin/python:
@@ -132,17 +135,33 @@ compat: $(VENV)/.installed-compat
 	$(PY) -m maint_tools.compat_report aggregate compat-results && \
 	$(if $(COMPAT_SESSIONS),true,cp compat-results/report.md docs/compat/results.md); exit $$status
 
-# -- every supported Python (noxfile.py): 3.10 to 3.13 ------------------------
-# One nox session per interpreter (found on PATH or under pyenv), each with
-# the project's wheel built for it and the newest scikit-learn that has wheels
-# for it, running the whole suite and the doctests. PYTHON_SESSIONS picks
-# some, e.g. make test-pythons PYTHON_SESSIONS="tests-3.10 tests-3.13" (CI).
-PYTHON_SESSIONS ?= tests-3.10 tests-3.11 tests-3.12 tests-3.13
+# -- every supported Python (noxfile.py): 3.10 to 3.15, 3.14t, 3.15t ---------
+# One nox session per interpreter, each with the project's wheel built for it
+# and the newest scikit-learn that has wheels for it, running the whole suite
+# and the doctests. PYTHON_SESSIONS picks some, e.g.
+# make test-pythons PYTHON_SESSIONS="tests-3.10 tests-3.15" (CI).
+# 3.10 to 3.13 come from PATH or pyenv; 3.14, 3.15 and the free-threaded
+# builds from maint_tools/pythons.py's cache (~/.cache/sklearn-slep017/pythons),
+# which `make pythons` fills and test-pythons fills on demand: Debian's source
+# package built without PGO/LTO, or, where the archive serves no source,
+# Debian's binary in a sid tree the sessions run in (see the tool's docstring).
+PYTHON_SESSIONS ?= tests-3.10 tests-3.11 tests-3.12 tests-3.13 tests-3.14 tests-3.15
+FREE_THREADED_SESSIONS ?= freethreaded-3.14t freethreaded-3.15t
+PYTHON_TARGETS ?=
 
-.PHONY: test-pythons
+.PHONY: test-pythons pythons test-freethreaded-all
+
+pythons: $(VENV)/bin/python
+	$(PY) -m maint_tools.pythons build $(PYTHON_TARGETS)
 
 test-pythons: $(VENV)/.installed-compat
-	$(VENV)/bin/nox --no-color -s $(PYTHON_SESSIONS) $(NOX_ARGS)
+	$(PY) -m maint_tools.pythons nox $(PYTHON_SESSIONS) $(NOX_ARGS)
+
+# The free-threaded builds the way scikit-learn tests its own: tests/clone
+# under pytest-run-parallel, the stress and threads tests, the GIL checked
+# off (noxfile.py's freethreaded sessions).
+test-freethreaded-all: $(VENV)/.installed-compat
+	$(PY) -m maint_tools.pythons nox $(FREE_THREADED_SESSIONS) $(NOX_ARGS)
 
 # -- documentation (docs/): Sphinx, numpydoc, sphinx-gallery over examples/ ---
 SPHINX_ARGS ?=

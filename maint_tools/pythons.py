@@ -34,6 +34,7 @@ Commands::
     python -m maint_tools.pythons status            # what is there, and how
     python -m maint_tools.pythons build [NAME ...]  # make the missing ones (default: all four)
     python -m maint_tools.pythons nox SESSION ...   # run nox sessions, each where its Python is
+                                                    # (building the missing ones first)
 
 ``make pythons`` and ``make test-pythons`` call these.
 """
@@ -532,6 +533,14 @@ def run_nox(sessions, nox_args=(), cache=None, checkout=ROOT, out=None):
     """
     out = sys.stdout if out is None else out
     cache = Path(cache) if cache else default_cache()
+    # Whichever of the sessions' Pythons this tool makes and the cache lacks,
+    # first (pyenv's are not its business).
+    wanted = [session_python(s) for s in sessions]
+    wanted = [n for n in dict.fromkeys(wanted) if n in KNOWN_TARGETS and shutil.which(
+        executable_name(n)) is None]
+    missing = [n for n, (how, _) in status(cache, wanted).items() if how is None]
+    if missing and build(cache, missing, out=out):
+        return 2
     found = status(cache)
     in_root = {name for name, (how, _) in found.items() if how == "debian-root"}
     host, rooted = plan_sessions(sessions, in_root)
