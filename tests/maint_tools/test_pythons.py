@@ -179,3 +179,26 @@ def test_build_without_a_debian_archive_fails_cleanly(tmp_path, capsys):
     (tmp_path / "etc").mkdir()
     assert pythons.build(tmp_path / "cache", ["3.15t"], etc=tmp_path / "etc") == 1
     assert "3.15t  FAILED: no Debian archive" in capsys.readouterr().out
+
+
+def test_pyproject_declares_the_pythons_the_tool_makes():
+    import re
+
+    tomllib = pytest.importorskip("tomllib")  # 3.11+
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((pythons.ROOT / "pyproject.toml").read_text())["project"]
+    declared = [
+        m.group(1)
+        for c in project["classifiers"]
+        for m in [re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", c)]
+        if m
+    ]
+    assert declared == ["3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
+    spec = SpecifierSet(project["requires-python"])
+    assert all("%s.0" % v in spec for v in declared)
+    assert "3.9.0" not in spec and "3.16.0" not in spec
+    for name in pythons.DEFAULT_TARGETS:
+        assert pythons.parse_target(name)[0] in declared
+    assert any(c.startswith("Programming Language :: Python :: Free Threading") for c in
+               project["classifiers"])
