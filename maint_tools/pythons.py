@@ -303,13 +303,27 @@ def root_dir(cache):
     return Path(cache) / "sid-root"
 
 
+def root_installed(root, packages):
+    """The ``packages`` that dpkg has installed in the tree ``root``."""
+    info = Path(root) / "var" / "lib" / "dpkg" / "info"
+    return [p for p in packages
+            if (info / ("%s.list" % p)).is_file() or any(info.glob("%s:*.list" % p))]
+
+
 def root_python(cache, name):
-    """Inside-the-tree path of a default build's interpreter, when the tree has it."""
+    """Inside-the-tree path of a default build's interpreter, when the tree has it.
+
+    Only a complete tree counts: the interpreter, its venv and headers, and
+    the tools the sessions use (``ROOT_PACKAGES``).
+    """
     version, free_threaded = parse_target(name)
     if free_threaded:
         return None
-    inside = Path("/usr/bin") / ("python" + version)
-    return inside if (root_dir(cache) / inside.relative_to("/")).is_file() else None
+    root = root_dir(cache)
+    needed = root_packages([version])
+    if len(root_installed(root, needed)) != len(needed):
+        return None
+    return Path("/usr/bin") / ("python" + version)
 
 
 def status(cache, names=KNOWN_TARGETS):
@@ -392,7 +406,8 @@ def build_from_source(cache, name, tarball, jobs, log):
 def make_root(cache, versions, mirror, log):
     """The minimal sid tree with Debian's ``python3.X`` of ``versions``."""
     root = root_dir(cache)
-    missing = [v for v in versions if not (root / "usr" / "bin" / ("python" + v)).is_file()]
+    needed = root_packages(versions)
+    missing = [p for p in needed if p not in root_installed(root, needed)]
     if not missing:
         return root
     if shutil.which("debootstrap") is None:
@@ -401,8 +416,7 @@ def make_root(cache, versions, mirror, log):
         # The tree is there: add the missing Pythons with its own apt.
         with _mounted(root, []):
             _run(chroot_command(root, "/", ["apt-get", "update", "-q"]), log)
-            _run(chroot_command(root, "/", ["apt-get", "install", "-y", "-q",
-                                            *root_packages(missing)]), log)
+            _run(chroot_command(root, "/", ["apt-get", "install", "-y", "-q", *missing]), log)
         return root
     if root.exists():
         shutil.rmtree(root)

@@ -159,13 +159,19 @@ def _fake_python(path, works=True):
 def test_status_finds_source_builds_and_the_binary_tree(tmp_path):
     _fake_python(tmp_path / "3.14t" / "bin" / "python3.14t")
     _fake_python(tmp_path / "3.15t" / "bin" / "python3.15t", works=False)
-    _fake_python(tmp_path / "sid-root" / "usr" / "bin" / "python3.15")
+    info = tmp_path / "sid-root" / "var" / "lib" / "dpkg" / "info"
+    info.mkdir(parents=True)
+    for package in pythons.root_packages(["3.15"]):
+        (info / ("%s%s.list" % (package, ":amd64" if package == "libc6-dev" else ""))).touch()
     found = pythons.status(tmp_path, ["3.14", "3.14t", "3.15", "3.15t"])
     assert found["3.14t"] == ("source", tmp_path / "3.14t" / "bin" / "python3.14t")
     assert found["3.15"] == ("debian-root", Path("/usr/bin/python3.15"))
     assert found["3.14"] == (None, None)
     # A build that does not run is missing; the tree holds no free-threaded build.
     assert found["3.15t"] == (None, None)
+    # A tree without the sessions' tools is incomplete.
+    (info / "git.list").unlink()
+    assert pythons.status(tmp_path, ["3.15"])["3.15"] == (None, None)
 
 
 def test_build_reports_what_is_there_without_touching_apt(tmp_path, capsys):
