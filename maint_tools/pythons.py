@@ -403,7 +403,7 @@ def build_from_source(cache, name, tarball, jobs, log):
     return python
 
 
-def make_root(cache, versions, mirror, log):
+def make_root(cache, versions, mirror, log, etc="/etc/apt"):
     """The minimal sid tree with Debian's ``python3.X`` of ``versions``."""
     root = root_dir(cache)
     needed = root_packages(versions)
@@ -413,10 +413,18 @@ def make_root(cache, versions, mirror, log):
     if shutil.which("debootstrap") is None:
         _run(["apt-get", "install", "-y", "-q", "debootstrap"], log)
     if (root / "usr" / "bin" / "apt-get").is_file():
-        # The tree is there: add the missing Pythons with its own apt.
+        # The tree is there: add what it lacks with its own apt, configured
+        # as the host's is (a snapshot mirror's index may be past its
+        # Valid-Until: the host's apt.conf.d says whether that is accepted).
+        host_conf = Path(etc) / "apt.conf.d"
+        if host_conf.is_dir():
+            for conf in host_conf.iterdir():
+                if conf.is_file():
+                    shutil.copyfile(conf, root / "etc" / "apt" / "apt.conf.d" / conf.name)
         with _mounted(root, []):
             _run(chroot_command(root, "/", ["apt-get", "update", "-q"]), log)
-            _run(chroot_command(root, "/", ["apt-get", "install", "-y", "-q", *missing]), log)
+            _run(chroot_command(root, "/", ["apt-get", "install", "-y", "-q", "--no-install-recommends",
+                                            *missing]), log)
         return root
     if root.exists():
         shutil.rmtree(root)
@@ -471,7 +479,7 @@ def build(cache=None, names=DEFAULT_TARGETS, jobs=2, etc="/etc/apt", out=None):
         start = time.monotonic()
         try:
             root = make_root(cache, [parse_target(n)[0] for n in for_root], mirror,
-                             logs / "sid-root.log")
+                             logs / "sid-root.log", etc)
             print("%s: %s made in %.0f s" % (", ".join(for_root), root,
                                              time.monotonic() - start), file=out)
         except StepFailed as exc:
