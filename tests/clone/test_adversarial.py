@@ -266,6 +266,11 @@ class Runner:
                 self.server.wait()
 
 
+# One child-process server per module (the ``runner`` fixture) takes one
+# case at a time: under pytest-run-parallel each test runs in one thread.
+pytestmark = pytest.mark.thread_unsafe(reason="one shared child-process runner per module")
+
+
 @pytest.fixture(scope="module")
 def runner():
     with tempfile.TemporaryDirectory(prefix="slep017-adversarial-") as workdir:

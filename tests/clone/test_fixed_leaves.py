@@ -95,6 +95,7 @@ def test_fixed_values_clone_as_deepcopy(impl, value):
     assert _describe(listed, value) == expected
 
 
+@pytest.mark.thread_unsafe(reason="changes copy's process-wide dispatch table")
 def test_copy_dispatch_table_is_honoured(impl):
     seen = []
 

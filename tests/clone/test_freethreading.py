@@ -52,11 +52,15 @@ from support import run_stress
 
 from sklearn_slep017 import _compat
 
-pytestmark = pytest.mark.skipif(
-    _compat.SKLEARN_VERSION < (1, 3),
-    reason="the oracle follows upstream's clone protocol, which arrived in "
-    "scikit-learn 1.3; %s is installed" % sklearn.__version__,
-)
+# Under pytest-run-parallel each test runs in one thread: it races its own.
+pytestmark = [
+    pytest.mark.thread_unsafe(reason="the stress test: starts its own threads, changes the switch interval"),
+    pytest.mark.skipif(
+        _compat.SKLEARN_VERSION < (1, 3),
+        reason="the oracle follows upstream's clone protocol, which arrived in "
+        "scikit-learn 1.3; %s is installed" % sklearn.__version__,
+    ),
+]
 
 FREE_THREADED_BUILD = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 REQUIRE_FREE_THREADING = os.environ.get("SKLEARN_SLEP017_REQUIRE_FREE_THREADING") == "1"
