@@ -109,7 +109,7 @@ def test_deb_src_entries_one_stanza_per_suite():
 
 def test_configure_args():
     assert pythons.configure_args("/p/3.14t", True) == [
-        "--disable-gil", "--prefix=/p/3.14t", "--with-ensurepip=install"
+        "--disable-gil", "--prefix=/p/3.14t", "--with-ensurepip=install", "--disable-test-modules"
     ]
     default = pythons.configure_args("/p/3.14", False)
     assert "--disable-gil" not in default
