@@ -95,41 +95,67 @@ if hasattr(nox.options, "download_python"):
     nox.options.download_python = "never"
 
 
-def _interpreter_dirs():
-    """Folders holding ``pythonX.Y`` that nox's PATH look-up cannot see.
+INTERPRETERS = ROOT / ".nox" / "_interpreters"
+
+
+def _interpreters():
+    """``pythonX.Y[t]`` -> the executable, for those nox's PATH look-up cannot see.
 
     nox finds an interpreter on ``PATH`` only (or downloads one, which is
     off here): it does not know pyenv's ``versions/`` (pyenv's shims on PATH
     answer "command not found" for a version that is not active), nor the
     cache ``python -m maint_tools.pythons build`` fills (3.14, 3.15 and the
-    free-threaded builds). Their ``bin/`` folders go first on PATH, newest
-    pyenv release of each version only.
+    free-threaded builds). The newest pyenv release of each version, and
+    each cached build under its own name only (a free-threaded build's
+    ``bin/`` also holds a ``python3.14``, which must not pass for the
+    default build).
     """
-    dirs = []
-    roots = [os.environ.get("PYENV_ROOT"), os.path.expanduser("~/.pyenv")]
-    newest = {}
-    for root in filter(None, roots):
+    found = {}
+    for root in filter(None, [os.environ.get("PYENV_ROOT"), os.path.expanduser("~/.pyenv")]):
         versions = Path(root) / "versions"
         if not versions.is_dir():
             continue
         for entry in versions.iterdir():
             match = re.fullmatch(r"(3\.\d+)\.(\d+)", entry.name)
-            if match and (entry / "bin" / ("python" + match.group(1))).is_file():
-                key = (int(match.group(2)), str(entry / "bin"))
-                newest[match.group(1)] = max(newest.get(match.group(1), key), key)
-    dirs += [folder for _, folder in newest.values()]
+            exe = entry / "bin" / ("python" + (match.group(1) if match else ""))
+            if match and exe.is_file():
+                name = exe.name
+                key = (int(match.group(2)), str(exe))
+                found[name] = max(found.get(name, key), key)
+    found = {name: exe for name, (_, exe) in found.items()}
+    sys.path.insert(0, str(ROOT))
     try:
-        sys.path.insert(0, str(ROOT))
-        from maint_tools.pythons import KNOWN_TARGETS, default_cache
+        from maint_tools.pythons import KNOWN_TARGETS, default_cache, executable_name
     finally:
         sys.path.remove(str(ROOT))
-    cache = default_cache()
-    dirs += [str(cache / name / "bin") for name in KNOWN_TARGETS
-             if (cache / name / "bin").is_dir()]
-    return dirs
+    for target in KNOWN_TARGETS:
+        exe = default_cache() / target / "bin" / executable_name(target)
+        if exe.is_file():
+            found[exe.name] = str(exe)
+    return {name: exe for name, exe in found.items()
+            if not (shutil.which(name) and "shims" not in Path(shutil.which(name)).parts)}
 
 
-os.environ["PATH"] = os.pathsep.join(_interpreter_dirs() + [os.environ.get("PATH", "")])
+def _link_interpreters(links):
+    """Link ``links`` from ``.nox/_interpreters``, which goes first on PATH."""
+    if INTERPRETERS.is_dir():
+        for stale in INTERPRETERS.iterdir():
+            if stale.name not in links:
+                stale.unlink()
+    if not links:
+        return
+    INTERPRETERS.mkdir(parents=True, exist_ok=True)
+    for name, exe in links.items():
+        link = INTERPRETERS / name
+        if not (link.is_symlink() and os.readlink(link) == exe):
+            tmp = link.with_name("%s.tmp-%d" % (name, os.getpid()))
+            tmp.unlink(missing_ok=True)
+            tmp.symlink_to(exe)
+            os.replace(tmp, link)  # atomic: a concurrent nox sees one or the other
+    os.environ["PATH"] = str(INTERPRETERS) + os.pathsep + os.environ.get("PATH", "")
+
+
+_link_interpreters(_interpreters())
 
 
 def _source_digest():

@@ -544,8 +544,8 @@ class _mounted:
 def run_nox(sessions, nox_args=(), cache=None, checkout=ROOT, out=None):
     """Run nox ``sessions``: on the host, or inside the tree for its Pythons.
 
-    On the host, ``<cache>/<name>/bin`` of every source-built target goes
-    first on ``PATH`` (nox looks interpreters up there). Sessions whose
+    On the host, noxfile.py finds the source-built targets in the cache
+    itself. Sessions whose
     Python is only Debian's binary run in the tree, with nox from a venv of
     the tree's own newest Python and the checkout (and its git folder)
     mounted at the same path.
@@ -570,9 +570,8 @@ def run_nox(sessions, nox_args=(), cache=None, checkout=ROOT, out=None):
     host, rooted = plan_sessions(sessions, in_root)
     result = 0
     if host:
+        # noxfile.py links the cache's builds where nox looks.
         env = dict(os.environ)
-        bins = [str(path.parent) for how, path in found.values() if how == "source"]
-        env["PATH"] = os.pathsep.join(bins + [env.get("PATH", "")])
         nox = [sys.executable, "-m", "nox", "--no-color", "-f", str(checkout / "noxfile.py"),
                "-s", *host, *nox_args]
         print("$ %s" % " ".join(nox), file=out, flush=True)
