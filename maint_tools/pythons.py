@@ -413,7 +413,9 @@ def make_root(cache, versions, mirror, log, etc="/etc/apt"):
     if not missing:
         return root
     if shutil.which("debootstrap") is None:
-        _run(["apt-get", "install", "-y", "-q", "debootstrap"], log)
+        # A fresh machine's apt may have no package lists yet.
+        _run(["apt-get", "update", "-q"], log)
+        _run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "debootstrap"], log)
     if (root / "usr" / "bin" / "apt-get").is_file():
         # The tree is there: add what it lacks with its own apt, configured
         # as the host's is (a snapshot mirror's index may be past its
