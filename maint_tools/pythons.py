@@ -569,11 +569,15 @@ def run_nox(sessions, nox_args=(), cache=None, checkout=ROOT, out=None):
         return 2
     found = status(cache)
     in_root = {name for name, (how, _) in found.items() if how == "debian-root"}
+    env = dict(os.environ)
+    # virtualenv asks each interpreter about itself with a 15 s time-out,
+    # which a loaded two-core machine overruns ("failed to query ...
+    # timed out").
+    env.setdefault("PY_DISCOVERY_TIMEOUT", "180")
     host, rooted = plan_sessions(sessions, in_root)
     result = 0
     if host:
         # noxfile.py links the cache's builds where nox looks.
-        env = dict(os.environ)
         nox = [sys.executable, "-m", "nox", "--no-color", "-f", str(checkout / "noxfile.py"),
                "-s", *host, *nox_args]
         print("$ %s" % " ".join(nox), file=out, flush=True)
@@ -597,7 +601,7 @@ def run_nox(sessions, nox_args=(), cache=None, checkout=ROOT, out=None):
             nox = [str(venv / "bin" / "nox"), "--no-color", "-f",
                    str(mounts[0] / "noxfile.py"), "-s", *rooted, *nox_args]
             print("$ (in %s) %s" % (root, " ".join(nox)), file=out, flush=True)
-            result = subprocess.run(chroot_command(root, mounts[0], nox)).returncode or result
+            result = subprocess.run(chroot_command(root, mounts[0], nox), env=env).returncode or result
     return result
 
 
