@@ -373,7 +373,7 @@ def _install_for(session, release, groups, pins=(), options=()):
     session.install(*options, "scikit-learn==%s" % release, *pins, *BUILD_REQUIREMENTS)
     wheel = _project_wheel(session)
     session.install(
-        str(wheel), *nox.project.dependency_groups(PYPROJECT, *groups),
+        *options, str(wheel), *nox.project.dependency_groups(PYPROJECT, *groups),
         "scikit-learn==%s" % release, *pins,
     )
     # A reused virtualenv must not keep an older build of the same version.
