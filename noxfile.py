@@ -138,13 +138,17 @@ def _interpreters():
 
 
 def _link_interpreters(links):
-    """Link ``links`` from ``.nox/_interpreters``, which goes first on PATH."""
+    """Link ``links`` from ``.nox/_interpreters``, which goes first on PATH.
+
+    With nothing to link (nox run inside maint_tools.pythons' sid tree,
+    where the host's pyenv and cache are not), the folder is left alone.
+    """
+    if not links:
+        return
     if INTERPRETERS.is_dir():
         for stale in INTERPRETERS.iterdir():
             if stale.name not in links:
                 stale.unlink()
-    if not links:
-        return
     INTERPRETERS.mkdir(parents=True, exist_ok=True)
     for name, exe in links.items():
         link = INTERPRETERS / name
