@@ -135,6 +135,11 @@ cdef str _S_SORTED = "sorted"
 cdef str _S_SUPER = "super"
 cdef str _S_STEPS_ATTR = "_steps_attr"
 
+# The builtins the recognised functions read, as they were at import.
+cdef dict _BUILTINS = {
+    "dict": dict, "getattr": builtins.getattr, "sorted": builtins.sorted, "super": builtins.super,
+}
+
 cdef tuple _EMPTY = ()
 cdef dict _DEEP_FALSE = {"deep": False}
 
@@ -166,8 +171,16 @@ cdef inline bint _is_bound_to(object method, object owner, tuple funcs) except -
     func = <object>PyMethod_GET_FUNCTION(method)
     for known in funcs:
         if known is func:
-            return True
+            return _runs_original_code(func)
     return False
+
+
+cdef inline bint _runs_original_code(object func) except -1:
+    # _compat.runs_original_code: a recognised function whose __code__ was
+    # replaced is no longer the function it was recognised as.
+    if type(func) is not _FunctionType:
+        return True
+    return <object>PyFunction_GetCode(func) is _ORIGINAL_CODES.get(id(func))
 
 
 # ---------------------------------------------------------------------------
@@ -225,7 +238,7 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
         return False
     func = <object>PyMethod_GET_FUNCTION(method)
     if func is _UPSTREAM_GET_PARAMS:
-        return True
+        return _upstream_get_params_intact()
     # the computed entry read directly, without a Python call, once it exists
     known = (<list>_KNOWN_GET_PARAMS_LIST)[0] if _KNOWN_GET_PARAMS_LIST else _known_get_params()
     composition, overrides = known
@@ -234,11 +247,16 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
             break
     else:
         return False
+    if not _runs_original_code(func) or (owner is not None and not _super_is(func, owner)):
+        return False
     # ``self._get_params`` or ``super(owner, self)._get_params``
     private = getattr(obj if owner is None else super(owner, obj), _S_GET_PARAMS_PRIVATE)
     if not PyMethod_Check(private) or PyMethod_GET_SELF(private) is not <PyObject*>obj:
         return False
-    if <object>PyMethod_GET_FUNCTION(private) is not composition.__dict__[_S_GET_PARAMS_PRIVATE]:
+    private_func = <object>PyMethod_GET_FUNCTION(private)
+    if private_func is not composition.__dict__[_S_GET_PARAMS_PRIVATE]:
+        return False
+    if not _runs_original_code(private_func) or not _super_is(private_func, composition):
         return False
     # ``super().get_params`` inside ``_BaseComposition._get_params``
     inner = getattr(super(composition, obj), _S_GET_PARAMS)
@@ -246,6 +264,30 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
         PyMethod_Check(inner)
         and PyMethod_GET_SELF(inner) is <PyObject*>obj
         and <object>PyMethod_GET_FUNCTION(inner) is _UPSTREAM_GET_PARAMS
+        and _upstream_get_params_intact()
+    )
+
+
+cdef bint _upstream_get_params_intact() except -1:
+    # BaseEstimator.get_params runs its own code, and the globals it reads
+    # with deep=False (``dict``, ``getattr``) are the builtins.
+    return (
+        _runs_original_code(_UPSTREAM_GET_PARAMS)
+        and _reads_builtin(_UPSTREAM_GET_PARAMS, "dict")
+        and _reads_builtin(_UPSTREAM_GET_PARAMS, _S_GETATTR)
+    )
+
+
+cdef bint _super_is(object func, object owner) except -1:
+    # ``super()`` in ``func`` is ``super(owner, self)``: its ``__class__``
+    # cell holds ``owner`` and the global ``super`` is the builtin.
+    closure = func.__closure__
+    return (
+        type(closure) is tuple
+        and len(<tuple>closure) == 1
+        and func.__code__.co_freevars == ("__class__",)
+        and clone_cell_get((<tuple>closure)[0]) is owner
+        and _reads_builtin(func, _S_SUPER)
     )
 
 
@@ -269,9 +311,7 @@ cdef inline bint _reads_builtin(object func, str name) except -1:
     func_builtins = getattr(func, _S_BUILTINS)
     if type(func_builtins) is not dict:
         return False
-    return (<dict>func_builtins).get(name) is (
-        _getattr if name is _S_GETATTR else _sorted if name is _S_SORTED else _super
-    )
+    return (<dict>func_builtins).get(name) is _BUILTINS[name]
 
 
 cdef bint _is_skbase_get_params(object obj, object method) except -1:
@@ -674,14 +714,11 @@ cdef object _OBJECT_CLASS = object.__dict__["__class__"]
 cdef object _classmethod = classmethod
 cdef object _weakref = weakref.ref
 cdef object _UNKNOWN = object()
-# The builtins the recognised functions read, as they were at import.
-cdef dict _BUILTINS = {"dict": dict, "getattr": builtins.getattr, "super": builtins.super}
 # A name no class defines: looking it up on a class gives the class (and its
 # bases and metaclass) a version tag on 3.11, running no user code.
 cdef str _S_TAG_PROBE = "__sklearn_slep017_facts__"
-# id(function) -> its code when first recognised (filled at import, and for
-# the compositions' functions when they are first met).
-cdef dict _ORIGINAL_CODES = {}
+# id(function) -> its code when recognised (_compat.runs_original_code).
+cdef dict _ORIGINAL_CODES = _compat.ORIGINAL_CODES
 
 # id(class) -> its _Facts. Entries leave with their class (a weak reference's
 # callback) or are replaced when they no longer hold.
@@ -926,8 +963,6 @@ cdef int _fill_facts(_Facts facts, object t, object meta) except -1:
                 break
         else:
             return 0
-        for func in (override, composition.__dict__[_S_GET_PARAMS_PRIVATE]):
-            _ORIGINAL_CODES.setdefault(id(func), func.__code__)
         if owner is None:
             private = _lookup(mro, _S_GET_PARAMS_PRIVATE)
             shadows.append(_S_GET_PARAMS_PRIVATE)
@@ -1033,24 +1068,28 @@ cdef object _clone_known(object estimator, object t, _Facts facts, _Guard* g, in
         if name in <dict>attributes:
             return _UNKNOWN
     n = len(names)
-    values = []
+    values = [None] * n
     for i in range(n):
         if clone_dict_get_ref(attributes, names[i], &found) != 1:
             return _UNKNOWN  # upstream's getattr raises: the general path does
         value = <object>found
         Py_DECREF(value)
-        values.append(value)
+        values[i] = value
     # From here on user code runs (the parameters' clones, the constructor):
-    # every fact is checked again before it is used.
-    for i in range(n):
-        try:
-            values[i] = _clone(values[i], False, g, depth)
-        except Exception as exc:
-            annotate_parameter(exc, estimator, names[i])
-            raise
+    # every fact is checked again before it is used. The keyword dict is
+    # filled as the values are cloned: nobody else can see it meanwhile.
     new_object_params = {}
     for i in range(n):
-        new_object_params[names[i]] = values[i]
+        value = values[i]
+        vt = type(value)
+        if not (value is None or vt is int or vt is float or vt is str or vt is bool):
+            try:
+                value = _clone(value, False, g, depth)
+            except Exception as exc:
+                annotate_parameter(exc, estimator, names[i])
+                raise
+            values[i] = value
+        new_object_params[names[i]] = value
     new_object = PyObject_Call(t, _EMPTY, new_object_params)
     if (
         type(estimator) is t
@@ -1078,13 +1117,15 @@ cdef object _finish_known(object estimator, object new_object, _Facts facts, lis
     for name in facts.shadows:
         if name in <dict>new_attributes:
             return _UNKNOWN
-    set_values = []
+    # Upstream reads every parameter back before comparing any: a missing
+    # one is its AttributeError (the general path's), whatever the others.
+    cdef Py_ssize_t modified = -1
     for i in range(n):
         if clone_dict_get_ref(new_attributes, names[i], &found) != 1:
             return _UNKNOWN
-        value = <object>found
-        Py_DECREF(value)
-        set_values.append(value)
+        Py_DECREF(<object>found)
+        if modified < 0 and found is not <PyObject*>values[i]:
+            modified = i
     # Setting the callbacks may run a __setattr__: the probe after it is then
     # the general one.
     facts_hold = True
@@ -1093,9 +1134,8 @@ cdef object _finish_known(object estimator, object new_object, _Facts facts, lis
         Py_DECREF(callbacks)
         new_object._skl_callbacks = callbacks
         facts_hold = clone_has_generic_setattr(new_object)
-    for i in range(n):
-        if values[i] is not set_values[i]:
-            raise mark_constructor(_modified_parameter_error(estimator, names[i]))
+    if modified >= 0:
+        raise mark_constructor(_modified_parameter_error(estimator, names[modified]))
     if _HAS_OUTPUT_CONFIG:
         if facts_hold:
             if clone_dict_get_ref(attributes, _S_OUTPUT, &found) == 1:
@@ -1368,14 +1408,10 @@ get_param_names.__doc__ = _clone_py.get_param_names.__doc__.replace(
     "_clone_py", "_clone_c"
 )
 
-_compat.DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
-_compat.DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)
+_compat.add_default(_compat.DEFAULT_SKLEARN_CLONE_FUNCS, sklearn_clone)
+_compat.add_default(_compat.DEFAULT_GET_PARAM_NAMES_FUNCS, get_param_names)
 _DEFAULT_SKLEARN_CLONE_FUNCS = tuple(_compat.DEFAULT_SKLEARN_CLONE_FUNCS)
 _DEFAULT_GET_PARAM_NAMES_FUNCS = tuple(_compat.DEFAULT_GET_PARAM_NAMES_FUNCS)
-for _func in _DEFAULT_SKLEARN_CLONE_FUNCS + _DEFAULT_GET_PARAM_NAMES_FUNCS + (_UPSTREAM_GET_PARAMS,):
-    if type(_func) is _FunctionType:
-        _ORIGINAL_CODES[id(_func)] = _func.__code__
-del _func
 
 
 def _get_params_path(obj):
