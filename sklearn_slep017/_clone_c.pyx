@@ -702,6 +702,7 @@ cdef extern from "Python.h":
     unsigned long PyType_GetFlags(object type)
     int PyType_IsSubtype(object a, object b)
     unsigned long Py_TPFLAGS_IMMUTABLETYPE
+    Py_ssize_t PyDict_Size(object d) except -1
 
 
 cdef object _TYPE_MRO = type.__dict__["__mro__"]
@@ -1003,7 +1004,7 @@ cdef int _fill_facts(_Facts facts, object t, object meta) except -1:
     except Exception:  # *args: the general path raises upstream's error
         return 0
     for name in names:
-        if type(name) is not str or _lookup(mro, name) is not _ABSENT:
+        if type(name) is not str or _lookup(mro, name) is not _ABSENT or name in shadows:
             return 0
     for name in (_S_METADATA, _S_OUTPUT, _S_CALLBACKS):
         if _lookup(mro, name) is not _ABSENT:
@@ -1054,6 +1055,18 @@ cdef bint _uses_super(object func, object owner, list cells, list globals_read) 
     return True
 
 
+cdef inline bint _shadowed(object attributes, Py_ssize_t n, tuple shadows) except -1:
+    """Whether an instance ``__dict__`` holding the ``n`` parameters (just
+    read) also holds a name that shadows a method clone reads. Holding only
+    them, it cannot: no parameter is named like one (_fill_facts)."""
+    if PyDict_Size(attributes) == n:
+        return False
+    for name in shadows:
+        if name in <dict>attributes:
+            return True
+    return False
+
+
 cdef object _clone_known(object estimator, object t, _Facts facts, _Guard* g, int depth):
     """``clone_parametrized(estimator)`` through the facts of its class, or
     _UNKNOWN (nothing observable done) when one does not hold for it."""
@@ -1064,9 +1077,6 @@ cdef object _clone_known(object estimator, object t, _Facts facts, _Guard* g, in
     if not facts.usable or not _guards_hold(facts):
         return _UNKNOWN
     attributes = PyObject_GenericGetDict(estimator, NULL)
-    for name in facts.shadows:
-        if name in <dict>attributes:
-            return _UNKNOWN
     n = len(names)
     values = [None] * n
     for i in range(n):
@@ -1075,6 +1085,8 @@ cdef object _clone_known(object estimator, object t, _Facts facts, _Guard* g, in
         value = <object>found
         Py_DECREF(value)
         values[i] = value
+    if _shadowed(attributes, n, facts.shadows):
+        return _UNKNOWN
     # From here on user code runs (the parameters' clones, the constructor):
     # every fact is checked again before it is used. The keyword dict is
     # filled as the values are cloned: nobody else can see it meanwhile.
@@ -1114,9 +1126,6 @@ cdef object _finish_known(object estimator, object new_object, _Facts facts, lis
     if _METADATA_MODE and _S_METADATA in <dict>attributes:
         return _UNKNOWN  # a request to carry: the general path does it
     new_attributes = PyObject_GenericGetDict(new_object, NULL)
-    for name in facts.shadows:
-        if name in <dict>new_attributes:
-            return _UNKNOWN
     # Upstream reads every parameter back before comparing any: a missing
     # one is its AttributeError (the general path's), whatever the others.
     cdef Py_ssize_t modified = -1
@@ -1126,6 +1135,8 @@ cdef object _finish_known(object estimator, object new_object, _Facts facts, lis
         Py_DECREF(<object>found)
         if modified < 0 and found is not <PyObject*>values[i]:
             modified = i
+    if _shadowed(new_attributes, n, facts.shadows):
+        return _UNKNOWN
     # Setting the callbacks may run a __setattr__: the probe after it is then
     # the general one.
     facts_hold = True
