@@ -145,9 +145,10 @@ def _cache_pythons():
 
     ``pythonX.Y`` (default builds only) under ``$XDG_CACHE_HOME`` or
     ``~/.cache``, at most five folders deep, in an installed prefix (its
-    ``lib/pythonX.Y/os.py`` beside ``bin/``, no ``pyvenv.cfg``): found where
-    they are, never required. Returns ``{"X.Y": path}``, the newest patch
-    release of each when several prefixes hold one.
+    ``lib/pythonX.Y/os.py`` beside ``bin/``, no ``pyvenv.cfg``) and that runs
+    here as that version: found where they are, never required. Returns
+    ``{"X.Y": path}``, the last runnable path of each in sorted order when
+    several prefixes hold one.
     """
     newest = max(int(v.split(".")[1]) for v in PYTHONS)
     cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
@@ -169,7 +170,26 @@ def _cache_pythons():
             ):
                 continue
             found.setdefault(version, []).append(str(exe))
-    return {version: sorted(paths)[-1] for version, paths in sorted(found.items())}
+    runnable = {}
+    for version, paths in sorted(found.items()):
+        for exe in sorted(paths, reverse=True):
+            if _runs_as(exe, version):
+                runnable[version] = exe
+                break
+    return runnable
+
+
+def _runs_as(exe, version):
+    # A build tree, or the root of a chroot of another distribution (whose
+    # interpreter needs that distribution's libc), is no interpreter here.
+    try:
+        done = subprocess.run(
+            [exe, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == version
 
 
 # Interpreters beyond PYTHONS that were found (not required): benchmarked by

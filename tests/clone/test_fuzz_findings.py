@@ -5,7 +5,8 @@ Each test is the hand-minimised form of an input the fuzzer stopped on
 both implementations and compared with upstream's ``sklearn.base.clone``.
 A finding that is a bug of ours not fixed yet is marked
 ``xfail(strict=True)`` with its reason, so that the fix turns it green
-visibly.
+visibly; one found in work in progress (before it reached main) is a plain
+test that keeps it from coming back.
 """
 
 import threading
@@ -52,3 +53,34 @@ def test_a_failed_clone_runs_no_more_user_code_than_upstream(impl):
     expected = _get_params_calls(UPSTREAM_CLONE, pipe)
     assert expected == ("cannot pickle '_thread.lock' object", [False])
     assert _get_params_calls(impl.clone, pipe) == expected
+
+
+class RefusingMeta(type):
+    """A metaclass whose ``==`` raises, as upstream's container check calls it."""
+
+    def __eq__(cls, other):
+        raise TypeError("metaclass refuses ==")
+
+    __hash__ = type.__hash__
+
+
+def test_a_metaclass_refusing_equality_fails_as_upstream(impl):
+    # Finding 2 (fuzzer, issue 24; the lead's work in progress on per-class
+    # facts, not main): upstream's _clone_parametrized compares the class
+    # with list, tuple, set and frozenset (``in``), which calls the
+    # metaclass's __eq__; a clone that skips that comparison on a class it
+    # knows returns a clone where upstream raises. A fresh class each time,
+    # cloned several times, so that a per-class fact has the chance to form.
+    for _ in range(3):
+
+        class Refusing(BaseEstimator, metaclass=RefusingMeta):
+            def __init__(self, a=1):
+                self.a = a
+
+        for obj in (Refusing(), [Refusing()], Pipeline([("r", Refusing())])):
+            for safe in (True, False):
+                with pytest.raises(TypeError, match="metaclass refuses ==") as upstream:
+                    UPSTREAM_CLONE(obj, safe=safe)
+                with pytest.raises(TypeError) as ours:
+                    impl.clone(obj, safe=safe)
+                assert str(ours.value) == str(upstream.value)
