@@ -138,6 +138,14 @@ INSTANCE_ATTRS = (
     "get_params", "__sklearn_clone__", "_get_param_names", "_sklearn_output_config",
     "_skl_callbacks", "_metadata_request", "param",
 )
+# What a mutation does (set_method twice: it has the most variants).
+MUTATIONS = (
+    "replace_init", "init_code", "init_defaults", "init_kwdefaults", "init_signature",
+    "init_wrapped", "set_method", "set_method", "del_method", "bases",
+    "instance_class", "property", "class_attr", "del_class_attr", "inst_attr",
+    "del_inst_attr", "meta_call", "del_meta_call",
+)
+# Where an armed mutation fires: any user code, or one kind of it.
 SITES = ("any", "init", "deepcopy", "get_params", "sklearn_clone", "meta_call", "param_names")
 
 
@@ -293,12 +301,7 @@ class _Decoder:
     def mutation(self):
         r = self.r
         n_bases, n_metas = len(self.case["bases"]), len(self.case["metas"])
-        kind = r.choice((
-            "replace_init", "init_code", "init_defaults", "init_kwdefaults", "init_signature",
-            "init_wrapped", "set_method", "set_method", "del_method", "bases",
-            "instance_class", "property", "class_attr", "del_class_attr", "inst_attr",
-            "del_inst_attr", "meta_call", "del_meta_call",
-        ))
+        kind = r.choice(MUTATIONS)
         cls = r.below(MAX_CLASSES)
         if kind in ("replace_init", "init_code", "init_wrapped"):
             return (kind, cls, _decode_init(r))

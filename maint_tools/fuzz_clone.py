@@ -31,8 +31,11 @@ committed seeds. ``replay`` and ``seeds`` need no atheris.
 """
 
 import argparse
+import os
 import random
+import shlex
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -135,8 +138,23 @@ def fuzz(argv):
     def test_one_input(data):
         fuzz_cases.check(data)
 
-    atheris.Setup(argv, test_one_input)
+    atheris.Setup([_launcher()] + list(argv[1:]), test_one_input)
     atheris.Fuzz()
+
+
+def _launcher():
+    # libFuzzer starts itself again (-merge, -fork, -minimize_crash) by
+    # executing argv[0]: under ``python -m`` that is this file, not a program.
+    # A small script that runs this interpreter on this module stands in.
+    folder = Path(tempfile.mkdtemp(prefix="sklearn-slep017-fuzz-"))
+    launcher = folder / "fuzz_clone"
+    path = os.pathsep.join([str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    launcher.write_text(
+        "#!/bin/sh\nPYTHONPATH=%s exec %s -m maint_tools.fuzz_clone \"$@\"\n"
+        % (shlex.quote(path), shlex.quote(sys.executable))
+    )
+    launcher.chmod(0o755)
+    return str(launcher)
 
 
 def main(argv=None):

@@ -154,3 +154,20 @@ def test_the_fuzzer_runs(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-4000:]
     assert "Done 200 runs" in done.stderr
+
+
+def test_the_corpus_exercises_every_mutation_and_site():
+    # The committed corpus is what CI's brief fuzzing and this replay start
+    # from: every kind of mutation, between clones and armed during one, and
+    # a mutation that fires from every kind of user code a clone runs.
+    between, armed, fired = set(), set(), set()
+    upstream = fuzz_cases.load_implementation("upstream")
+    for path in CORPUS:
+        case = fuzz_cases.decode(path.read_bytes())
+        between.update(s[1][0] for s in case["steps"] if s[0] == "mutate")
+        armed.update(s[3][0] for s in case["steps"] if s[0] == "arm")
+        for record in fuzz_cases.run_case(case, upstream):
+            if record[0] == "clone":
+                fired.update(e[1] for e in record[3] if e[0] == "fired" and e[3] == "ok")
+    assert between == armed == set(fuzz_cases.MUTATIONS)
+    assert fired == set(fuzz_cases.SITES) - {"any"}
