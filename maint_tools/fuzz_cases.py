@@ -783,8 +783,17 @@ class _World:
         if spec["meta"] is not None and meta is type:
             meta = self.metas[spec["meta"]]
         # Every class of a world hashes alike: a set of estimators then
-        # iterates in insertion order, the same in every world.
-        ns = {"__module__": MODULE, "__qualname__": name, "__hash__": lambda self: 0}
+        # iterates in the same order in every world. And no instance is less
+        # than another: pprint sorts a set it spreads over lines (an
+        # estimator's repr, in upstream's error messages) and falls back to
+        # memory addresses for objects that cannot be ordered; a stable sort
+        # by a "<" that is always False keeps the set's own order instead.
+        ns = {
+            "__module__": MODULE,
+            "__qualname__": name,
+            "__hash__": lambda self: 0,
+            "__lt__": lambda self, other: False,
+        }
         if spec["init"] is not None:
             ns["__init__"] = self.make_init(spec["init"], name)
         self._methods(ns, spec, name)
@@ -802,7 +811,8 @@ class _World:
         except Exception as exc:
             # e.g. a layout conflict: the world goes on with a plain class.
             self.log.append(("class failed", name, _describe_exception(exc)))
-            return type(name, (BaseEstimator,), {"__module__": MODULE, "__qualname__": name})
+            plain = {key: ns[key] for key in ("__module__", "__qualname__", "__hash__", "__lt__")}
+            return type(name, (BaseEstimator,), plain)
 
     def make_property(self, param, kind):
         """A data descriptor named like a parameter."""
