@@ -282,8 +282,8 @@ fuzz-merge: $(VENV)/.installed-fuzz build
 
 # -- clone speed on every installed Python (noxfile.py's bench sessions) ------
 # One session per interpreter from 3.11 up (pyenv's or PATH's), plus any
-# newer one found built in ~/.cache (a Python the project does not declare
-# yet is listed as not measured): each times `python -m sklearn_slep017
+# newer one found on PATH or built into ~/.cache (a Python the project does
+# not declare yet is listed as not measured): each times `python -m sklearn_slep017
 # bench` with a quick budget, then one table of compiled over upstream, Python
 # by workload, in $(BENCH_PYTHONS_DIR)/table.md, copied to
 # docs/performance/pythons.md by a run of every session. BENCH_SESSIONS picks

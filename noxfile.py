@@ -140,23 +140,30 @@ def _pyenv_python(version, roots):
     return max(found)[1] if found else None
 
 
-def _cache_pythons():
-    """Interpreters newer than PYTHONS' that a maintainer tool built into a cache.
+def _newer_pythons():
+    """Interpreters newer than PYTHONS' that are installed here, found, not required.
 
-    ``pythonX.Y`` (default builds only) under ``$XDG_CACHE_HOME`` or
+    ``pythonX.Y`` (default builds only, X.Y above PYTHONS' newest) on
+    ``PATH`` (a version manager's shim left out), else under
+    ``$XDG_CACHE_HOME`` or
     ``~/.cache``, at most five folders deep, in an installed prefix (its
     ``lib/pythonX.Y/os.py`` beside ``bin/``, no ``pyvenv.cfg``) and that runs
     here as that version: found where they are, never required. Returns
-    ``{"X.Y": path}``, the last runnable path of each in sorted order when
-    several prefixes hold one.
+    ``{"X.Y": path}``: the first that runs of PATH's, then the cache's in
+    reverse sorted order.
     """
     newest = max(int(v.split(".")[1]) for v in PYTHONS)
     cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
     found = {}
+    for minor in range(newest + 1, newest + 6):
+        on_path = shutil.which("python3.%d" % minor)
+        if on_path and not _is_shim(on_path):
+            found["3.%d" % minor] = [on_path]
     if not cache.is_dir():
-        return found
+        cache = None
     pattern = re.compile(r"python3\.(\d+)")
-    for depth in range(1, 6):
+    cached = {}
+    for depth in range(1, 6) if cache else ():
         for exe in cache.glob("/".join(["*"] * depth) + "/bin/python3.*"):
             match = pattern.fullmatch(exe.name)
             if not match or int(match.group(1)) <= newest:
@@ -169,10 +176,12 @@ def _cache_pythons():
                 or not os.access(exe, os.X_OK)
             ):
                 continue
-            found.setdefault(version, []).append(str(exe))
+            cached.setdefault(version, []).append(str(exe))
+    for version, paths in cached.items():
+        found.setdefault(version, []).extend(sorted(paths, reverse=True))
     runnable = {}
-    for version, paths in sorted(found.items()):
-        for exe in sorted(paths, reverse=True):
+    for version, paths in sorted(found.items(), key=lambda item: int(item[0].split(".")[1])):
+        for exe in paths:  # PATH's first
             if _runs_as(exe, version):
                 runnable[version] = exe
                 break
@@ -194,7 +203,7 @@ def _runs_as(exe, version):
 
 # Interpreters beyond PYTHONS that were found (not required): benchmarked by
 # the bench sessions, not tested (pyproject.toml does not declare them yet).
-EXTRA_PYTHONS = _cache_pythons()
+EXTRA_PYTHONS = _newer_pythons()
 
 
 def _locate_interpreters():
@@ -517,7 +526,7 @@ def tests(session):
 
 # -- clone speed on every installed Python (make bench-pythons) ---------------
 # One ``bench-<python>`` session per interpreter from 3.11 up (the issue 24
-# goals' Pythons) plus whatever newer one was found built in a cache
+# goals' Pythons) plus whatever newer one was found on PATH or built into a cache
 # (EXTRA_PYTHONS): the project's wheel for that Python, scikit-learn BENCH_RELEASE,
 # then ``python -m sklearn_slep017 bench`` (posargs: its options, a quick
 # budget from the Makefile) writing bench-pythons-results/<python>/results.json.
