@@ -140,13 +140,80 @@ def _pyenv_python(version, roots):
     return max(found)[1] if found else None
 
 
+def _newer_pythons():
+    """Interpreters newer than PYTHONS' that are installed here, found, not required.
+
+    ``pythonX.Y`` (default builds only, X.Y above PYTHONS' newest) on
+    ``PATH`` (a version manager's shim left out), else under
+    ``$XDG_CACHE_HOME`` or
+    ``~/.cache``, at most five folders deep, in an installed prefix (its
+    ``lib/pythonX.Y/os.py`` beside ``bin/``, no ``pyvenv.cfg``) and that runs
+    here as that version: found where they are, never required. Returns
+    ``{"X.Y": path}``: the first that runs of PATH's, then the cache's in
+    reverse sorted order.
+    """
+    newest = max(int(v.split(".")[1]) for v in PYTHONS)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
+    found = {}
+    for minor in range(newest + 1, newest + 6):
+        on_path = shutil.which("python3.%d" % minor)
+        if on_path and not _is_shim(on_path):
+            found["3.%d" % minor] = [on_path]
+    if not cache.is_dir():
+        cache = None
+    pattern = re.compile(r"python3\.(\d+)")
+    cached = {}
+    for depth in range(1, 6) if cache else ():
+        for exe in cache.glob("/".join(["*"] * depth) + "/bin/python3.*"):
+            match = pattern.fullmatch(exe.name)
+            if not match or int(match.group(1)) <= newest:
+                continue
+            prefix = exe.parent.parent
+            version = "3.%s" % match.group(1)
+            if (
+                (prefix / "pyvenv.cfg").exists()
+                or not (prefix / "lib" / ("python" + version) / "os.py").is_file()
+                or not os.access(exe, os.X_OK)
+            ):
+                continue
+            cached.setdefault(version, []).append(str(exe))
+    for version, paths in cached.items():
+        found.setdefault(version, []).extend(sorted(paths, reverse=True))
+    runnable = {}
+    for version, paths in sorted(found.items(), key=lambda item: int(item[0].split(".")[1])):
+        for exe in paths:  # PATH's first
+            if _runs_as(exe, version):
+                runnable[version] = exe
+                break
+    return runnable
+
+
+def _runs_as(exe, version):
+    # A build tree, or the root of a chroot of another distribution (whose
+    # interpreter needs that distribution's libc), is no interpreter here.
+    try:
+        done = subprocess.run(
+            [exe, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == version
+
+
+# Interpreters beyond PYTHONS that were found (not required): benchmarked by
+# the bench sessions, not tested (pyproject.toml does not declare them yet).
+EXTRA_PYTHONS = _newer_pythons()
+
+
 def _locate_interpreters():
     """Put ``pythonX.Y`` on PATH for every version in PYTHONS that nox could not run.
 
     A working ``pythonX.Y`` on PATH is left alone. Otherwise the newest pyenv
     install of that version is linked from ``.nox/_interpreters``, which goes
     first on PATH (nox looks interpreters up there). Returns the versions found
-    nowhere: their sessions fail with nox's "interpreter not found".
+    nowhere: their sessions fail with nox's "interpreter not found". The
+    interpreters of EXTRA_PYTHONS are linked there too, unless on PATH.
     """
     links, missing, roots = {}, [], None
     for version in PYTHONS:
@@ -161,6 +228,10 @@ def _locate_interpreters():
             links[name] = exe
         else:
             missing.append((version, on_path, roots))
+    for version, exe in EXTRA_PYTHONS.items():
+        on_path = shutil.which("python" + version)
+        if not on_path or _is_shim(on_path):
+            links["python" + version] = exe
     if INTERPRETERS.is_dir():
         for stale in INTERPRETERS.iterdir():
             if stale.name not in links:
@@ -451,3 +522,45 @@ def tests(session):
             failed.append(name)
     if failed:
         session.error("Python %s: %s failed" % (session.python, ", ".join(failed)))
+
+
+# -- clone speed on every installed Python (make bench-pythons) ---------------
+# One ``bench-<python>`` session per interpreter from 3.11 up (the issue 24
+# goals' Pythons) plus whatever newer one was found on PATH or built into a cache
+# (EXTRA_PYTHONS): the project's wheel for that Python, scikit-learn BENCH_RELEASE,
+# then ``python -m sklearn_slep017 bench`` (posargs: its options, a quick
+# budget from the Makefile) writing bench-pythons-results/<python>/results.json.
+# ``python -m maint_tools.bench_pythons aggregate`` makes one table of them.
+# A Python that pip refuses the project on fails its session: the table
+# names it as not measured.
+BENCH_RESULTS = ROOT / "bench-pythons-results"
+BENCH_RELEASE = "1.9.1"
+BENCH_PYTHONS = [v for v in PYTHONS if v != "3.10"] + list(EXTRA_PYTHONS)
+
+
+@nox.session(name="bench", python=BENCH_PYTHONS)
+def bench(session):
+    """Clone timed side by side on this Python (``python -m sklearn_slep017 bench``)."""
+    out = BENCH_RESULTS / session.python
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    from packaging.specifiers import SpecifierSet
+
+    declared = _pyproject()["project"]["requires-python"]
+    if "%s.0" % session.python not in SpecifierSet(declared):
+        # Found, but pip would refuse the project on it: visible in the table.
+        reason = "pyproject.toml's requires-python %r excludes Python %s" % (
+            declared, session.python)
+        (out / "not-measured.txt").write_text(reason + "\n")
+        session.skip(reason)
+    session.install("scikit-learn==%s" % BENCH_RELEASE, *BUILD_REQUIREMENTS)
+    wheel = _project_wheel(session)
+    # No extras: the timing needs numpy and scikit-learn alone (the plot is
+    # left out without matplotlib, with a note).
+    session.install(str(wheel), "scikit-learn==%s" % BENCH_RELEASE)
+    session.install("--force-reinstall", "--no-deps", str(wheel))
+    _check_installed(session, BENCH_RELEASE, python=session.python)
+    # -I: the installed wheel, never the working tree's package.
+    session.run("python", "-I", "-m", "sklearn_slep017", "bench", "--output", str(out),
+                *session.posargs)
