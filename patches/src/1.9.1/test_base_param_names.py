@@ -1,5 +1,7 @@
 
 
+# The test replaces inspect.signature for the whole process
+@pytest.mark.thread_unsafe
 def test_get_param_names_introspects_each_init_once(monkeypatch):
     """inspect.signature runs once per __init__, not on every call."""
     import inspect
@@ -52,6 +54,8 @@ def test_get_param_names_follows_a_replaced_init():
     assert clone(Est(c=5)).c == 5
 
 
+# The test relies on gc.collect freeing a class no other thread refers to
+@pytest.mark.thread_unsafe
 def test_get_param_names_cache_does_not_keep_classes_alive():
     import gc
     import weakref
