@@ -477,7 +477,7 @@ _SERIES_1_2_2 = Series(
 # Withdrawn (docs/upstream_prs.md says why): the faster default path as a
 # pull request of its own (its shortcuts save about 1% of a small search's
 # time once names are cached: not folded into 1 either) and the compiled
-# helper (a discussion issue instead: patches/prs/4-compiled-clone-issue.md).
+# helper (a discussion instead: patches/prs/discussion-compiled-clone.md).
 # Not offered: clone_parametrized made public (an API decision for the
 # maintainers). The MagicMock fix of 1.9.1 (issue 34477) is not carried:
 # upstream merged PR 34512.
