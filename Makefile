@@ -228,7 +228,7 @@ UPSTREAM_OVERLAY ?= .upstream-overlay
 upstream-overlay: $(VENV)/.installed-test
 	$(PY) -m maint_tools.patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_OVERLAY)
 	cd $(UPSTREAM_OVERLAY) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_OVERLAY) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider -n 2 \
-	  sklearn/tests/test_base.py \
+	  sklearn/tests/test_base.py sklearn/tests/test_clone_notes.py \
 	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py
 
 # The third-party sweep (maint_tools/third_party_sweep.py): every estimator
