@@ -8,7 +8,8 @@ does, and :func:`disable` undoes it.
 """
 
 from ._clone import clone, clone_parametrized, implementation
-from ._switch import disable, enable, enabled, is_enabled
+from ._profile import profile
+from ._switch import disable, enable, enabled, is_enabled, status
 
 __version__ = "0.1.0"
 
@@ -21,4 +22,6 @@ __all__ = [
     "enabled",
     "implementation",
     "is_enabled",
+    "profile",
+    "status",
 ]
