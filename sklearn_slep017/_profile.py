@@ -294,7 +294,7 @@ class CloneProfile:
         scatter.set_xscale("log")
         scatter.set_yscale("log")
         scatter.set_xlabel("estimator nodes of the sampled tree")
-        scatter.set_ylabel("seconds per clone (median)")
+        scatter.set_ylabel("seconds per clone (best of 3 calls)")
         scatter.set_title("the sampled trees, timed side by side", fontsize=10)
         scatter.grid(True, alpha=0.4)
         if est.get("per_tree"):

@@ -457,8 +457,10 @@ def format_status(state=None):
     """
     state = status() if state is None else state
     if state["enabled"]:
+        route = "%s (%s)" % (state["route"], ENV_VAR) if state["route"] == "environment" else (
+            state["route"])
         head = "scikit-learn clones with the %s clone of sklearn_slep017 (through %s, since %s)" % (
-            state["sklearn_clone"], state["route"],
+            state["sklearn_clone"], route,
             state["since"].isoformat(timespec="seconds") if state["since"] else "?",
         )
     elif state["sklearn_clone"] == "upstream":
