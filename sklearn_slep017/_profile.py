@@ -220,6 +220,10 @@ class CloneProfile:
                    _fmt_share(saving, wall))
             )
         lines = [head, "  " + basis]
+        if live not in ("upstream", "compiled"):
+            extra = seconds["upstream"] - self.clone_seconds
+            lines.insert(1, "with upstream's clone: about %s of the wall time (%s more in clone)"
+                         % (_fmt_share(seconds["upstream"], wall + extra), _fmt_seconds(extra)))
         if wall and abs(saving) / wall < 0.03:
             lines.append(
                 "  a saving under 3% of the run is within the run-to-run noise of "
@@ -328,12 +332,20 @@ class _Wrapper:
         self.local = threading.local()
         self.function = self._make()
 
-    def _make(self):
-        original, local, clock = self.original, self.local, _timing.clock
+    def _make(self, original=None, inner_is_node=True):
+        """A timing wrapper of ``original`` (the installed clone by default).
+
+        ``inner_is_node``: a call made during another counts as one node
+        (a clone's recursion); false for ``_clone_parametrized``, reached
+        from a clone already counted, or first, from a clone the wrapper
+        could not replace (a reference held outside any module).
+        """
+        original = self.original if original is None else original
+        local, clock = self.local, _timing.clock
 
         def clone(estimator, *args, **kwargs):
             if getattr(local, "depth", 0):
-                if _is_node(estimator):
+                if inner_is_node and _is_node(estimator):
                     local.nodes += 1
                 return original(estimator, *args, **kwargs)
             local.depth, local.nodes = 1, 0
@@ -412,12 +424,27 @@ def _clone_wrapped(result):
     for module, attr in list(_modules_holding(installed)):
         setattr(module, attr, wrapper.function)
         patched.append((module, attr))
+    # Upstream's default __sklearn_clone__ reaches _clone_parametrized
+    # through sklearn.base's global: wrapped too, so that a clone called
+    # through a reference no module holds (a doctest's namespace, a local
+    # variable) is still one outermost call, not one per parameter.
+    parametrized = getattr(sklearn.base, "_clone_parametrized", None)
+    if sklearn_clone == "upstream" and parametrized is not None:
+        entry = wrapper._make(parametrized, inner_is_node=False)
+        setattr(sklearn.base, "_clone_parametrized", entry)
+        patched.append((sklearn.base, "_clone_parametrized"))
+        originals = {"_clone_parametrized": parametrized}
+    else:
+        entry, originals = None, {}
     result.sklearn_clone = sklearn_clone
     try:
         yield
     finally:
         for module, attr in reversed(patched):
-            if module.__dict__.get(attr) is wrapper.function:
+            if attr in originals:
+                if module.__dict__.get(attr) is entry:
+                    setattr(module, attr, originals[attr])
+            elif module.__dict__.get(attr) is wrapper.function:
                 setattr(module, attr, installed)
         # Modules imported inside the block took the wrapper from sklearn.base.
         for module, attr in list(_modules_holding(wrapper.function)):
@@ -436,6 +463,7 @@ def _scikit_learn_on(name):
         return
     saved_record = dict(_switch._record)
     saved_route = saved_record["route"]
+    saved_forwarders = dict(_switch._installed)
     logger = _switch.logger
     was_disabled = logger.disabled
     logger.disabled = True  # the toggles of a measurement are no switch
@@ -450,7 +478,7 @@ def _scikit_learn_on(name):
         if _switch._live_impl is not None:
             _switch.disable()
         if live is not None:
-            _switch._enable(_switch._name_of(live), saved_route)
+            _switch._enable(_switch._name_of(live), saved_route, forwarders=saved_forwarders)
         _switch._record.update(saved_record)
         logger.disabled = was_disabled
 

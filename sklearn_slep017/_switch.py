@@ -135,8 +135,13 @@ def enable(implementation=None, *, workers=None):
     _enable(implementation, "enable()", workers)
 
 
-def _enable(implementation, route, workers=None):
-    """:func:`enable`, recording ``route`` (one of :data:`ROUTES`) for :func:`status`."""
+def _enable(implementation, route, workers=None, forwarders=None):
+    """:func:`enable`, recording ``route`` (one of :data:`ROUTES`) for :func:`status`.
+
+    ``forwarders``: the ``_installed`` of an earlier enable() of the same
+    implementation, to install the very same objects again (the profiler's
+    measurements disable and re-enable; references taken before stay ours).
+    """
     global _live_impl
     impl = _clone.get_implementation(implementation)
     with _LOCK:
@@ -161,10 +166,14 @@ def _enable(implementation, route, workers=None):
             )
         base = sklearn.base
         estimator = _compat.UPSTREAM_BASE_ESTIMATOR
-        new_clone = _forwarder(impl.clone, "clone")
-        new_clone_parametrized = _forwarder(
-            impl.clone_parametrized, "_clone_parametrized"
-        )
+        if forwarders:
+            new_clone = forwarders["clone"]
+            new_clone_parametrized = forwarders["clone_parametrized"]
+        else:
+            new_clone = _forwarder(impl.clone, "clone")
+            new_clone_parametrized = _forwarder(
+                impl.clone_parametrized, "_clone_parametrized"
+            )
         try:
             for module, attr in list(_modules_holding(_compat.UPSTREAM_CLONE)):
                 _replace(module, attr, new_clone)
