@@ -210,3 +210,25 @@ def test_constructor_set_attribute_fails_check_no_attributes_set_in_init(run_che
     assert "hint: set attributes ending in _ in fit, not __init__" in out
     assert "PASS  check_clone_unfitted" in out
     assert "noted" not in out
+
+
+def test_dotted_name_is_read_as_module_and_object(run_check):
+    status, out = run_check("sklearn.linear_model.Ridge", "clonemods.Sound")
+    assert status == 0, out
+    assert "sklearn.linear_model.Ridge -> Ridge()" in out
+    assert "clonemods.Sound -> Sound()" in out
+
+
+def test_dotted_name_that_does_not_resolve_gets_the_spelling(run_check):
+    status, out = run_check("sklearn.linear_model.NoSuchModel")
+    assert status == 2, out
+    assert "write package.module:Object" in out and "sklearn.linear_model:Ridge" in out
+
+
+def test_class_that_needs_arguments_gets_a_factory_recipe(run_check):
+    status, out = run_check("clonemods:NeedsArgs")
+    assert status == 2, out
+    assert "it needs required" in out
+    assert "def make_estimator():" in out
+    assert "return NeedsArgs(required=...)" in out
+    assert "then give my_estimators:make_estimator" in out
