@@ -51,7 +51,15 @@ class CloneProfile:
     """What :func:`profile` measured: clone's calls, time and the estimate.
 
     Filled while the ``with`` block runs and completed when it exits; read
-    its attributes or print :meth:`report`.
+    its attributes or print :meth:`report`. Made by :func:`profile`, not
+    by hand.
+
+    Parameters
+    ----------
+    sample_size : int, default=20
+        Trees kept (a uniform sample of the calls) for the estimate.
+    seed : int, default=0
+        Seed of that sample.
 
     Attributes
     ----------

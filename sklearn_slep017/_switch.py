@@ -101,13 +101,30 @@ def enable(implementation=None, *, workers=None):
     ``_clone_parametrized``) in modules already imported -- a reference kept
     on purpose included: read ``sklearn_slep017._compat.UPSTREAM_CLONE`` to
     reach upstream's while enabled. Modules imported later get ours from
-    ``sklearn.base``. Calling it again while enabled does nothing.
+    ``sklearn.base``.
+
+    Calling it again while enabled with the same implementation changes
+    nothing (the route and time :func:`status` reports stay those of the
+    first call; a DEBUG record says so); with another implementation it
+    raises. It acts on this process only: worker processes (joblib's loky,
+    ``n_jobs``) clone with upstream's clone unless they start with
+    ``SKLEARN_SLEP017_ENABLE`` set, which ``workers=True`` does for those
+    started afterwards. Each switch is logged (INFO) on the
+    ``sklearn_slep017`` logger.
 
     Parameters
     ----------
     implementation : {"compiled", "reference", "cython", "python"} or None, default=None
         Which clone to install; None means the live one
         (:func:`sklearn_slep017.implementation`).
+    workers : bool or None, default=None
+        True: also set ``SKLEARN_SLEP017_ENABLE`` to that implementation in
+        this process's environment, so that worker processes started from
+        now on enable it too (:func:`disable` puts the previous value back);
+        a ``RuntimeWarning`` says so when joblib's loky workers are already
+        running, as they keep the state they started with. False or None:
+        leave the environment alone (:func:`status` says whether workers
+        will be enabled).
 
     Raises
     ------
@@ -121,6 +138,7 @@ def enable(implementation=None, *, workers=None):
     --------
     disable : Put every replaced object back.
     enabled : A context manager doing both.
+    status : Which clone scikit-learn uses, since when, through which route.
 
     Examples
     --------
