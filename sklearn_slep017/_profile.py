@@ -277,6 +277,7 @@ class CloneProfile:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
 
         fig, (bars, scatter) = plt.subplots(1, 2, figsize=(12, 4.5), dpi=110)
         wall = self.wall_seconds or 0.0
@@ -305,6 +306,11 @@ class CloneProfile:
                             color=color, label=name, s=18)
         scatter.set_xscale("log")
         scatter.set_yscale("log")
+        sizes = sorted({p["nodes"] for p in est.get("per_tree", [])})
+        if sizes:  # ticks where the trees are
+            scatter.set_xticks(sizes)
+            scatter.set_xticklabels([str(n) for n in sizes])
+            scatter.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         scatter.set_xlabel("estimator nodes of the sampled tree")
         scatter.set_ylabel("seconds per clone (best of 3 calls)")
         scatter.set_title("the sampled trees, timed side by side", fontsize=10)

@@ -40,7 +40,7 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--enable", nargs="?", const="live", default=None,
-        choices=("live", "compiled", "reference"),
+        choices=("live", "compiled", "reference", "cython", "python"),
         help="run the script with sklearn_slep017.enable() in force (the live "
         "implementation, or the one named); the report then estimates upstream's",
     )
