@@ -15,11 +15,9 @@ processes is not seen, and the report says so.
 import contextlib
 import logging
 import random
-import statistics
-import sys
 import threading
 
-from . import _clone, _compat, _switch, _timing, _workloads
+from . import _profile_estimate, _profile_hooks, _switch, _timing
 
 __all__ = ["CloneProfile", "profile"]
 
@@ -27,9 +25,6 @@ __all__ = ["CloneProfile", "profile"]
 DEFAULT_SAMPLE = 20
 #: Seconds the side-by-side estimate may take by default.
 DEFAULT_BUDGET = 3.0
-# Joblib backends whose tasks run in other processes: clones made there are
-# not seen by the wrapper of this process.
-_PROCESS_BACKENDS = ("LokyBackend", "MultiprocessingBackend", "DaskDistributedBackend")
 
 
 def _fmt_seconds(seconds):
@@ -161,7 +156,7 @@ class CloneProfile:
             sklearn_clone=self.sklearn_clone,
             route=self.route,
             estimate=self.estimate,
-            parallel=self.parallel,
+            parallel=_profile_hooks.summarised(self.parallel),
             worker_state=self.worker_state,
         )
 
@@ -322,255 +317,6 @@ class CloneProfile:
         plt.close(fig)
 
 
-def _count_nodes(estimator):
-    try:
-        return _workloads.count_nodes(estimator)
-    except Exception:  # a get_params that raises: the clone raised too
-        return 0
-
-
-def _is_node(obj):
-    return not isinstance(obj, type) and hasattr(obj, "get_params")
-
-
-class _Wrapper:
-    """The timing wrapper put in place of the installed clone."""
-
-    def __init__(self, original, result, recursion_seen):
-        self.original = original
-        self.result = result
-        # Upstream's clone (and any clone that recurses through
-        # sklearn.base.clone) passes its recursion through the wrapper: nodes
-        # are counted on the way. Ours recurses inside: counted afterwards.
-        self.recursion_seen = recursion_seen
-        self.local = threading.local()
-        self.function = self._make()
-
-    def _make(self, original=None, inner_is_node=True):
-        """A timing wrapper of ``original`` (the installed clone by default).
-
-        ``inner_is_node``: a call made during another counts as one node
-        (a clone's recursion); false for ``_clone_parametrized``, reached
-        from a clone already counted, or first, from a clone the wrapper
-        could not replace (a reference held outside any module).
-        """
-        original = self.original if original is None else original
-        local, clock = self.local, _timing.clock
-
-        def clone(estimator, *args, **kwargs):
-            if getattr(local, "depth", 0):
-                if inner_is_node and _is_node(estimator):
-                    local.nodes += 1
-                return original(estimator, *args, **kwargs)
-            local.depth, local.nodes = 1, 0
-            start = clock()
-            try:
-                return original(estimator, *args, **kwargs)
-            finally:
-                seconds = clock() - start
-                local.depth = 0
-                self._done(estimator, seconds)
-
-        clone.__name__ = clone.__qualname__ = getattr(original, "__name__", "clone")
-        clone.__doc__ = getattr(original, "__doc__", None)
-        clone.__module__ = getattr(original, "__module__", "sklearn.base")
-        clone.__wrapped__ = original
-        return clone
-
-    def _done(self, estimator, seconds):
-        start = _timing.clock()
-        nodes = self.local.nodes + (1 if _is_node(estimator) else 0)
-        if not self.recursion_seen:
-            nodes = _count_nodes(estimator)
-        self.result._record(estimator, seconds, nodes, _timing.clock() - start)
-
-
-def _modules_holding(obj):
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for attr, value in list(namespace.items()):
-            if value is obj:
-                yield module, attr
-
-
-@contextlib.contextmanager
-def _parallel_recorded(result):
-    """Record every joblib ``Parallel`` call: backend, workers, tasks."""
-    try:
-        import joblib
-    except ImportError:  # pragma: no cover - joblib is a scikit-learn dependency
-        yield
-        return
-    original = joblib.Parallel.__call__
-
-    def __call__(self, iterable):
-        output = original(self, iterable)
-        backend = type(getattr(self, "_backend", None)).__name__
-        n_jobs = getattr(self, "_cached_effective_n_jobs", None) or 1
-        tasks = getattr(self, "n_dispatched_tasks", None)
-        if not tasks and isinstance(output, list):
-            tasks = len(output)
-        result.parallel.append(dict(
-            backend=backend, n_jobs=n_jobs, tasks=tasks,
-            processes=n_jobs != 1 and backend in _PROCESS_BACKENDS,
-        ))
-        return output
-
-    joblib.Parallel.__call__ = __call__
-    try:
-        yield
-    finally:
-        joblib.Parallel.__call__ = original
-
-
-@contextlib.contextmanager
-def _clone_wrapped(result):
-    """Put the timing wrapper in place of the installed clone, everywhere."""
-    installed = sklearn_clone = None
-    import sklearn.base
-
-    installed = sklearn.base.clone
-    sklearn_clone = _switch._sklearn_clone_name()
-    wrapper = _Wrapper(installed, result, recursion_seen=sklearn_clone == "upstream")
-    patched = []
-    for module, attr in list(_modules_holding(installed)):
-        setattr(module, attr, wrapper.function)
-        patched.append((module, attr))
-    # Upstream's default __sklearn_clone__ reaches _clone_parametrized
-    # through sklearn.base's global: wrapped too, so that a clone called
-    # through a reference no module holds (a doctest's namespace, a local
-    # variable) is still one outermost call, not one per parameter.
-    parametrized = getattr(sklearn.base, "_clone_parametrized", None)
-    if sklearn_clone == "upstream" and parametrized is not None:
-        entry = wrapper._make(parametrized, inner_is_node=False)
-        setattr(sklearn.base, "_clone_parametrized", entry)
-        patched.append((sklearn.base, "_clone_parametrized"))
-        originals = {"_clone_parametrized": parametrized}
-    else:
-        entry, originals = None, {}
-    result.sklearn_clone = sklearn_clone
-    try:
-        yield
-    finally:
-        for module, attr in reversed(patched):
-            if attr in originals:
-                if module.__dict__.get(attr) is entry:
-                    setattr(module, attr, originals[attr])
-            elif module.__dict__.get(attr) is wrapper.function:
-                setattr(module, attr, installed)
-        # Modules imported inside the block took the wrapper from sklearn.base.
-        for module, attr in list(_modules_holding(wrapper.function)):
-            setattr(module, attr, installed)
-
-
-@contextlib.contextmanager
-def _scikit_learn_on(name):
-    """Have scikit-learn clone with ``name`` ("upstream" or an implementation)
-    inside the block, and leave it exactly as it was afterwards (the route,
-    time and environment :func:`sklearn_slep017.status` reports included)."""
-    live = _switch._live_impl
-    want = None if name == "upstream" else _clone.get_implementation(name)
-    if live is want:
-        yield
-        return
-    saved_record = dict(_switch._record)
-    saved_route = saved_record["route"]
-    saved_forwarders = dict(_switch._installed)
-    logger = _switch.logger
-    was_disabled = logger.disabled
-    logger.disabled = True  # the toggles of a measurement are no switch
-    _switch._record["workers_env"] = _switch._MISSING  # the environment stays
-    try:
-        if live is not None:
-            _switch.disable()
-        if want is not None:
-            _switch._enable(name, "enable()")
-        yield
-    finally:
-        if _switch._live_impl is not None:
-            _switch.disable()
-        if live is not None:
-            _switch._enable(_switch._name_of(live), saved_route, forwarders=saved_forwarders)
-        _switch._record.update(saved_record)
-        logger.disabled = was_disabled
-
-
-def _estimate(result, budget):
-    """Time the sampled trees side by side; fill ``result.estimate``."""
-    if not result.calls:
-        return None
-    if not result._sample:
-        return {"error": "no sampled tree had an estimator node"}
-    if "compiled" not in _clone.IMPLEMENTATIONS:
-        return {"error": "the compiled extension is not available in this install"}
-    compiled = _clone.get_implementation("compiled").clone
-    upstream = _compat.UPSTREAM_CLONE
-    contenders = ["upstream", "compiled"]
-    live = result.sklearn_clone
-    if live == "reference":
-        contenders.append("reference")
-    functions = {
-        "upstream": lambda tree: (lambda: upstream(tree)),
-        "compiled": lambda tree: (lambda: compiled(tree)),
-        "reference": lambda tree: (lambda: _clone.get_implementation("reference").clone(tree)),
-    }
-    contexts = {name: (lambda name=name: _scikit_learn_on(name)) for name in contenders}
-    # Trees whose clone raises again (or now) are left out, and said so.
-    trees, failures = [], []
-    for tree, nodes in result._sample:
-        try:
-            for name in contenders:
-                with contexts[name]():
-                    functions[name](tree)()
-        except Exception as exc:
-            failures.append("%s: %s" % (type(exc).__name__, exc))
-            continue
-        trees.append((tree, nodes))
-    if not trees:
-        return {"error": "cloning the sampled trees again failed (%s)" % "; ".join(failures[:2])}
-    # Each contender clones every sampled tree once per call: a handful of
-    # interleaved samples of that (a gc.collect() before each) fit the budget.
-    fns = {
-        name: (lambda calls=[functions[name](tree) for tree, _ in trees]: [c() for c in calls])
-        for name in contenders
-    }
-    numbers, one = {}, {}
-    for name in contenders:
-        with contexts[name]():
-            fns[name]()
-            one[name] = _timing.one_call(fns[name])
-            numbers[name] = _timing.calls_per_sample(one[name], 5e-3)
-    round_time = sum(one[name] * numbers[name] for name in contenders) + 0.05 * len(contenders)
-    repeats = int(min(9, max(3, budget // max(round_time, 1e-9))))
-    samples = _timing.interleaved_samples(fns, numbers, repeats, contexts=contexts)
-    seconds = {name: statistics.median(s) for name, s in samples.items()}
-    # Per tree, for the plot only: the best of three single calls.
-    per_tree = []
-    for tree, nodes in trees:
-        entry = {"nodes": nodes}
-        for name in ("upstream", "compiled"):
-            fn = functions[name](tree)
-            with contexts[name]():
-                entry[name] = min(_timing.one_call(fn) for _ in range(3))
-        per_tree.append(entry)
-    if live in seconds:
-        basis = seconds[live]
-        scaled = {name: result.clone_seconds * seconds[name] / basis for name in contenders}
-    else:  # a clone we did not install: the sample's times as measured
-        scaled = {name: seconds[name] * result.calls / len(trees) for name in contenders}
-    return dict(
-        trees=len(trees),
-        nodes=sum(nodes for _, nodes in trees),
-        repeats=repeats,
-        seconds=seconds,
-        clone_seconds=scaled,
-        per_tree=per_tree,
-        failures=failures,
-    )
-
-
 @contextlib.contextmanager
 def profile(*, sample=DEFAULT_SAMPLE, estimate=True, budget=DEFAULT_BUDGET):
     """Measure what clone costs inside a ``with`` block, and what it would cost.
@@ -633,13 +379,13 @@ def profile(*, sample=DEFAULT_SAMPLE, estimate=True, budget=DEFAULT_BUDGET):
     result.worker_state = _switch._workers_state() if _switch.is_enabled() else None
     start = _timing.clock()
     try:
-        with _parallel_recorded(result), _clone_wrapped(result):
+        with _profile_hooks.parallel_recorded(result), _profile_hooks.clone_wrapped(result):
             yield result
     finally:
         result.wall_seconds = _timing.clock() - start - result.overhead_seconds
         if estimate:
             try:
-                result.estimate = _estimate(result, budget)
+                result.estimate = _profile_estimate.estimate(result, budget)
             except Exception as exc:  # never hide the block's own outcome
                 result.estimate = {"error": "%s: %s" % (type(exc).__name__, exc)}
         result._sample = []
