@@ -74,8 +74,8 @@ class CloneProfile:
         :func:`sklearn_slep017.status` names it.
     estimate : dict or None
         The side-by-side timing of the sampled trees: ``"trees"`` timed,
-        ``"nodes"`` in them, ``"seconds"`` (median seconds per clone of all
-        of them, by implementation), and ``"clone_seconds"``: the measured
+        ``"nodes"`` in them, ``"seconds"`` (seconds to clone all of them
+        once, the fastest of the interleaved samples, by implementation), and ``"clone_seconds"``: the measured
         clone time scaled to each implementation. None when nothing was
         cloned; ``{"error": ...}`` when the estimate could not be made.
     parallel : list of dict
