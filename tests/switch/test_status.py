@@ -134,3 +134,19 @@ def test_enable_without_workers_leaves_the_environment(impl_name, clean_env):
         assert sklearn_slep017.status()["workers"].startswith("not enabled")
     finally:
         sklearn_slep017.disable()
+
+
+def test_status_through_the_dask_plugin(impl_name, clean_env):
+    # The plugin's setup, called as a worker would call it (no cluster here:
+    # tests/switch/test_workers.py runs a real one).
+    from sklearn_slep017.dask import EnablePlugin  # distributed: in the test group
+
+    plugin = EnablePlugin(impl_name)
+    plugin.setup(worker=None)
+    try:
+        state = sklearn_slep017.status()
+        _agrees(state)
+        assert (state["sklearn_clone"], state["route"]) == (canonical_name(impl_name), "dask plugin")
+    finally:
+        plugin.teardown(worker=None)
+    _agrees(sklearn_slep017.status())
