@@ -357,7 +357,10 @@ def profile(*, sample=DEFAULT_SAMPLE, estimate=True, budget=DEFAULT_BUDGET):
     (and, with upstream's clone, to each node of its recursion); with this
     package's clone, counting the nodes walks each tree once more. That
     bookkeeping is timed and left out of the wall time. The trees are kept
-    alive until the block's end.
+    alive until the block's end. The estimate, after the block, switches
+    scikit-learn between upstream's clone and the compiled one while it
+    times them, and leaves it as it found it: other threads should not be
+    cloning meanwhile.
 
     Examples
     --------
