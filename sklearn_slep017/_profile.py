@@ -74,8 +74,8 @@ class CloneProfile:
         :func:`sklearn_slep017.status` names it.
     estimate : dict or None
         The side-by-side timing of the sampled trees: ``"trees"`` timed,
-        ``"nodes"`` in them, ``"seconds"`` (seconds to clone all of them
-        once, the fastest of the interleaved samples, by implementation), and ``"clone_seconds"``: the measured
+        ``"nodes"`` in them, ``"seconds"`` (seconds to clone each of them
+        once, the best of three calls per tree, summed, by implementation), and ``"clone_seconds"``: the measured
         clone time scaled to each implementation. None when nothing was
         cloned; ``{"error": ...}`` when the estimate could not be made.
     parallel : list of dict
@@ -107,7 +107,8 @@ class CloneProfile:
         self.worker_state = None
         self._sample_size = sample_size
         self._rng = random.Random(seed)
-        self._sample = []  # [tree, nodes] pairs, a reservoir over the calls
+        self._sample = []  # (tree, nodes) pairs, a reservoir over the calls
+        self._trees_seen = 0
         self._lock = threading.Lock()
 
     # -- recording ---------------------------------------------------------
@@ -120,10 +121,11 @@ class CloneProfile:
             self.overhead_seconds += overhead
             if nodes == 0 or self._sample_size <= 0:
                 return
+            self._trees_seen += 1  # the reservoir is over the calls with a tree
             if len(self._sample) < self._sample_size:
                 self._sample.append((estimator, nodes))
             else:
-                j = self._rng.randrange(self.calls)
+                j = self._rng.randrange(self._trees_seen)
                 if j < self._sample_size:
                     self._sample[j] = (estimator, nodes)
 
@@ -223,6 +225,12 @@ class CloneProfile:
                    _fmt_share(saving, wall))
             )
         lines = [head, "  " + basis]
+        if live == "compiled":
+            lines.append(
+                "  an upper bound: scaled from the compiled clone's time in this run, "
+                "which a real search's cold caches slow more than upstream's; "
+                "profile without enable() to size the saving"
+            )
         if live not in ("upstream", "compiled"):
             extra = seconds["upstream"] - self.clone_seconds
             lines.insert(1, "with upstream's clone: about %s of the wall time (%s more in clone)"
@@ -326,8 +334,9 @@ def profile(*, sample=DEFAULT_SAMPLE, estimate=True, budget=DEFAULT_BUDGET):
     and the time they take, against the block's wall time. On leaving the
     block, up to ``sample`` of the trees cloned (a uniform sample of the
     calls) are cloned again with upstream's clone and with the compiled one,
-    timed side by side, and the ratio scales the measured clone time to what
-    each would have taken in this run. Joblib's ``Parallel`` calls are
+    timed side by side (the best of three calls each, robust on a shared
+    machine), and the ratio scales the measured clone time to what each
+    would have taken in this run. Joblib's ``Parallel`` calls are
     recorded: clones made in worker processes (``n_jobs`` with the loky
     backend) are not seen, and :meth:`CloneProfile.report` says so.
 
@@ -338,9 +347,8 @@ def profile(*, sample=DEFAULT_SAMPLE, estimate=True, budget=DEFAULT_BUDGET):
     estimate : bool, default=True
         Time the sampled trees side by side on leaving the block.
     budget : float, default=3.0
-        Seconds the timing loop of the estimate should take (3 to 9
-        interleaved samples of each implementation cloning every sampled
-        tree once).
+        Seconds the estimate may take: sampled trees are timed (the best of
+        three calls of each implementation) until then, at least one.
 
     Yields
     ------

@@ -2,9 +2,9 @@
 """The profiler's estimate: the sampled trees cloned again, side by side.
 
 Upstream's clone and the compiled one (and the reference, when that was the
-one in force) clone every sampled tree, interleaved, with the bench harness
-(``_timing.py``), and the fastest sample of each is kept; the ratio of
-those times scales the clone time measured in the user's run. scikit-learn is switched for each contender and left exactly
+one in force) clone each sampled tree a few times (``_timing.one_call``, the
+bench harness's clock), and the best call of each is kept; the ratio of
+their sums over the trees scales the clone time measured in the user's run. scikit-learn is switched for each contender and left exactly
 as it was: the same objects installed, the same route and time in
 :func:`sklearn_slep017.status`, no logging record.
 """
@@ -13,6 +13,8 @@ import contextlib
 
 from . import _clone, _compat, _switch, _timing
 
+#: Single calls per tree and contender; the best is kept.
+REPEATS = 3
 
 @contextlib.contextmanager
 def _scikit_learn_on(name):
@@ -79,42 +81,32 @@ def estimate(result, budget):
         trees.append((tree, nodes))
     if not trees:
         return {"error": "cloning the sampled trees again failed (%s)" % "; ".join(failures[:2])}
-    # Each contender clones every sampled tree once per call: a handful of
-    # interleaved samples of that (a gc.collect() before each) fit the budget.
-    fns = {
-        name: (lambda calls=[functions[name](tree) for tree, _ in trees]: [c() for c in calls])
-        for name in contenders
-    }
-    numbers, one = {}, {}
-    for name in contenders:
-        with contexts[name]():
-            fns[name]()
-            one[name] = _timing.one_call(fns[name])
-            numbers[name] = _timing.calls_per_sample(one[name], 5e-3)
-    round_time = sum(one[name] * numbers[name] for name in contenders) + 0.05 * len(contenders)
-    repeats = int(min(9, max(3, budget // max(round_time, 1e-9))))
-    samples = _timing.interleaved_samples(fns, numbers, repeats, contexts=contexts)
-    # The fastest sample of each: on a shared machine, the one least
-    # disturbed by other processes (a median still carries their share).
-    seconds = {name: min(s) for name, s in samples.items()}
-    # Per tree, for the plot only: the best of three single calls.
+    # Per tree and contender, the best of REPEATS single calls, after a warm
+    # one: a call of tens of microseconds mostly fits in one time slice, so
+    # the best of a few is the undisturbed time even on a loaded machine,
+    # where samples of a looped call (a median, or even their best) carry
+    # other processes' share. At least one tree, then as many as the budget.
+    deadline = _timing.clock() + budget
     per_tree = []
     for tree, nodes in trees:
+        if per_tree and _timing.clock() > deadline:
+            break
         entry = {"nodes": nodes}
-        for name in ("upstream", "compiled"):
+        for name in contenders:
             fn = functions[name](tree)
             with contexts[name]():
-                entry[name] = min(_timing.one_call(fn) for _ in range(3))
+                entry[name] = min(_timing.one_call(fn) for _ in range(REPEATS))
         per_tree.append(entry)
+    seconds = {name: sum(entry[name] for entry in per_tree) for name in contenders}
     if live in seconds:
         basis = seconds[live]
         scaled = {name: result.clone_seconds * seconds[name] / basis for name in contenders}
     else:  # a clone we did not install: the sample's times as measured
-        scaled = {name: seconds[name] * result.calls / len(trees) for name in contenders}
+        scaled = {name: seconds[name] * result.calls / len(per_tree) for name in contenders}
     return dict(
-        trees=len(trees),
-        nodes=sum(nodes for _, nodes in trees),
-        repeats=repeats,
+        trees=len(per_tree),
+        nodes=sum(entry["nodes"] for entry in per_tree),
+        repeats=REPEATS,
         seconds=seconds,
         clone_seconds=scaled,
         per_tree=per_tree,

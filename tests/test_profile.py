@@ -59,7 +59,7 @@ def test_counts_outermost_calls_and_their_nodes(mode):
 def test_a_search_is_counted_and_estimated(mode):
     search = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression()),
                           {"logisticregression__C": [0.1, 1.0]}, cv=2)
-    with sklearn_slep017.profile(sample=5, budget=0.2) as p:
+    with sklearn_slep017.profile(sample=5, budget=10) as p:
         search.fit(X, Y)
     # 2 candidates x 2 folds and the refit clone the pipeline (3 nodes each),
     # the search clones it once more and each fit clones its parameters.
