@@ -690,6 +690,8 @@ cdef extern from "_clone_capi.h":
     bint clone_is_plain_metaclass(object meta)
     bint clone_type_has_generic_getattr(object type)
     bint clone_has_generic_setattr(object obj)
+    bint clone_type_is_mutable(object type)
+    bint clone_is_metatype(object type)
     PyObject* clone_exception_save()
     void clone_exception_restore(PyObject* exc)
     object clone_cell_get(object cell)
@@ -699,9 +701,6 @@ cdef extern from "_clone_capi.h":
 
 cdef extern from "Python.h":
     ctypedef struct PyTypeObject
-    unsigned long PyType_GetFlags(object type)
-    int PyType_IsSubtype(object a, object b)
-    unsigned long Py_TPFLAGS_IMMUTABLETYPE
     Py_ssize_t PyDict_Size(object d) except -1
 
 
@@ -865,11 +864,11 @@ cdef object _take_facts(object t, object key):
     meta = type(t)
     if (
         not clone_type_has_generic_getattr(t)
-        or PyType_IsSubtype(t, _type)
+        or clone_is_metatype(t)
         or not clone_is_plain_metaclass(meta)
     ):
         return None  # decided by slots: cheap to decide again
-    mutable_meta = not (PyType_GetFlags(meta) & Py_TPFLAGS_IMMUTABLETYPE)
+    mutable_meta = clone_type_is_mutable(meta)
     facts = _Facts.__new__(_Facts)
     facts.meta = meta
     if CLONE_FACTS_MODE == 1:

@@ -270,6 +270,20 @@ clone_is_plain_metaclass(PyObject *meta)
         && ((PyTypeObject *)meta)->tp_richcompare == PyType_Type.tp_richcompare;
 }
 
+/* The class can be changed (a heap type not marked immutable). */
+static inline int
+clone_type_is_mutable(PyObject *type)
+{
+    return !(PyType_GetFlags((PyTypeObject *)type) & Py_TPFLAGS_IMMUTABLETYPE);
+}
+
+/* The class is type or a subclass of it (its instances are classes). */
+static inline int
+clone_is_metatype(PyObject *type)
+{
+    return PyType_IsSubtype((PyTypeObject *)type, &PyType_Type);
+}
+
 /* Instances of the class look attributes up generically (no
    __getattribute__ or __getattr__). */
 static inline int
