@@ -24,6 +24,7 @@ when it is deep, or when the running thread's real stack (asked of the
 platform) is half used; see ``docs/compiled_core.rst``.
 """
 
+import atexit
 import builtins
 import copy
 import sys
@@ -685,6 +686,7 @@ cdef extern from "_clone_capi.h":
     ctypedef int (*clone_type_callback)(PyTypeObject*) noexcept
     int clone_type_add_watcher(clone_type_callback callback) except? -1
     int clone_type_watch(int watcher, object type) except -1
+    int clone_type_clear_watcher(int watcher) except -1
     int clone_flag_load(int* flag)
     void clone_flag_store(int* flag, int value)
     bint clone_is_plain_metaclass(object meta)
@@ -764,11 +766,21 @@ cdef int _on_type_modified(PyTypeObject* changed) noexcept:
     return 0
 
 
+def _stop_watching():
+    # At interpreter exit, before this module's dicts are torn down: no
+    # notification may reach them any more, and no fact is used after.
+    global _WATCHER
+    watcher, _WATCHER = _WATCHER, -1
+    clone_type_clear_watcher(watcher)
+
+
 if CLONE_FACTS_MODE == 2:
     try:
         _WATCHER = clone_type_add_watcher(_on_type_modified)
     except RuntimeError:  # every watcher id taken: no facts, exact path
         _WATCHER = -1
+    else:
+        atexit.register(_stop_watching)
 
 
 cdef object _lookup(tuple mro, str name):

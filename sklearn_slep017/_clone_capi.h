@@ -217,6 +217,19 @@ clone_type_add_watcher(clone_type_callback callback)
 #endif
 }
 
+/* 3.12+: give the watcher id back (at interpreter exit, before the module
+   that holds the facts is torn down). Elsewhere nothing. */
+static inline int
+clone_type_clear_watcher(int watcher)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return watcher < 0 ? 0 : PyType_ClearWatcher(watcher);
+#else
+    (void)watcher;
+    return 0;
+#endif
+}
+
 /* 3.12+: watch the class, then make sure it holds a version tag (without
    one, PyType_Modified returns before notifying). 1 when changes to the
    class and its bases will be reported from now on, 0 when they may not be
