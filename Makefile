@@ -19,6 +19,8 @@ help:
 	@echo "make test-pythons   the suite on every supported Python (nox), building missing ones first"
 	@echo "make test-freethreaded-all   pytest-run-parallel and the stress test on 3.14t and 3.15t"
 	@echo "make sweep   clone and check every estimator of a dozen third-party libraries (slow, not in CI)"
+	@echo "make fuzz    differential fuzzing of clone against upstream (FUZZ_TIME seconds, default 300)"
+	@echo "make bench-pythons   compiled over upstream on every installed Python, one table (docs/performance/pythons.md)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +53,12 @@ $(VENV)/.installed-clients: pyproject.toml | $(VENV)/.installed-test
 	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" --group clients
 	touch $@
 
+# The `fuzz` group (atheris) for `make fuzz`, installed beside the project
+# without reinstalling it, scikit-learn held at its version.
+$(VENV)/.installed-fuzz: pyproject.toml | $(VENV)/.installed-test
+	$(PY) -m pip install --quiet "scikit-learn==$(SKLEARN_VERSION)" --group fuzz
+	touch $@
+
 # The `families` group (scikit-base, sktime, pyod) for tests/clone/test_families.py
 # and the families benchmarks (`make bench`, asv), installed the same way as
 # `clients`: beside the project, scikit-learn held at its version.
@@ -66,9 +74,11 @@ build: $(VENV)/.build-deps
 # SKLEARN_SLEP017_REQUIRE_FAMILIES=1 for the families tests.
 # The review tools of the patch series (`patches`, `patches-backport`
 # groups) are required as well: SKLEARN_SLEP017_REQUIRE_REVIEW_TOOLS=1.
-test: $(VENV)/.installed-test $(VENV)/.installed-clients $(VENV)/.installed-families $(VENV)/.installed-patches .venv-patches-1.2.2/.installed build
+# SKLEARN_SLEP017_REQUIRE_FUZZ=1: atheris (the `fuzz` group) must import for
+# the fuzz harness's own test.
+test: $(VENV)/.installed-test $(VENV)/.installed-clients $(VENV)/.installed-families $(VENV)/.installed-patches $(VENV)/.installed-fuzz .venv-patches-1.2.2/.installed build
 	$(PY) -c "import sklearn, sklearn_slep017 as s; print('sklearn_slep017', s.__version__, 'implementation:', s.implementation(), '| scikit-learn', sklearn.__version__)"
-	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 SKLEARN_SLEP017_REQUIRE_FAMILIES=1 SKLEARN_SLEP017_REQUIRE_REVIEW_TOOLS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	SKLEARN_SLEP017_REQUIRE_CLIENTS=1 SKLEARN_SLEP017_REQUIRE_FAMILIES=1 SKLEARN_SLEP017_REQUIRE_REVIEW_TOOLS=1 SKLEARN_SLEP017_REQUIRE_FUZZ=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # A silent fallback to the pure-Python reference must not pass as a compiled
 # run: CI (.ci/run) checks this before the tests.
@@ -237,7 +247,7 @@ UPSTREAM_OVERLAY ?= .upstream-overlay
 upstream-overlay: $(VENV)/.installed-test
 	$(PY) -m maint_tools.patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_OVERLAY)
 	cd $(UPSTREAM_OVERLAY) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_OVERLAY) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider -n 2 \
-	  sklearn/tests/test_base.py \
+	  sklearn/tests/test_base.py sklearn/tests/test_clone_notes.py \
 	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py
 
 # The third-party sweep (maint_tools/third_party_sweep.py): every estimator
@@ -262,3 +272,49 @@ $(SWEEP_VENV)/.installed: pyproject.toml setup.py
 
 sweep: $(SWEEP_VENV)/.installed
 	$(SWEEP_VENV)/bin/python -I maint_tools/third_party_sweep.py $(SWEEP_PACKAGES) --output sweep-results
+
+# -- differential fuzzing (maint_tools/fuzz_clone.py, atheris) ----------------
+# Cases decoded from the fuzzer's bytes (maint_tools/fuzz_cases.py: fresh
+# classes, trees, mutations between and during clones) run with upstream's
+# clone, the compiled clone and the reference; any difference, or a crash,
+# stops the run and leaves the input in $(FUZZ_DIR)/crash-* (replay it with
+# `$(PY) -m maint_tools.fuzz_clone replay FILE`). New inputs go to
+# $(FUZZ_DIR)/corpus; the committed seeds (maint_tools/fuzz_corpus, replayed
+# by tests/clone/test_fuzz_corpus.py) are read alongside, never written:
+# `make fuzz-merge` folds the inputs that add coverage into them.
+FUZZ_TIME ?= 300
+FUZZ_DIR ?= .fuzz
+FUZZ_CORPUS := maint_tools/fuzz_corpus
+FUZZ_ARGS ?=
+
+.PHONY: fuzz fuzz-merge
+
+fuzz: $(VENV)/.installed-fuzz build
+	mkdir -p $(FUZZ_DIR)/corpus
+	$(PY) -m maint_tools.fuzz_clone $(FUZZ_DIR)/corpus $(FUZZ_CORPUS) \
+	  -max_total_time=$(FUZZ_TIME) -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
+	  -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_ARGS)
+
+fuzz-merge: $(VENV)/.installed-fuzz build
+	mkdir -p $(FUZZ_DIR)/corpus
+	$(PY) -m maint_tools.fuzz_clone -merge=1 $(FUZZ_CORPUS) $(FUZZ_DIR)/corpus
+
+# -- clone speed on every installed Python (noxfile.py's bench sessions) ------
+# One session per interpreter from 3.11 up (pyenv's or PATH's), plus any
+# newer one found on PATH or built into ~/.cache (a Python the project does
+# not declare yet is listed as not measured): each times `python -m sklearn_slep017
+# bench` with a quick budget, then one table of compiled over upstream, Python
+# by workload, in $(BENCH_PYTHONS_DIR)/table.md, copied to
+# docs/performance/pythons.md by a run of every session. BENCH_SESSIONS picks
+# some, e.g. make bench-pythons BENCH_SESSIONS="bench-3.12 bench-3.13".
+BENCH_SESSIONS ?=
+BENCH_PYTHONS_ARGS ?= --budget 3 --widths 1,10,100
+BENCH_PYTHONS_DIR := bench-pythons-results
+
+.PHONY: bench-pythons
+
+bench-pythons: $(VENV)/.installed-compat
+	rm -rf $(BENCH_PYTHONS_DIR)
+	status=0; $(VENV)/bin/nox --no-color -s $(or $(BENCH_SESSIONS),bench) $(NOX_ARGS) -- $(BENCH_PYTHONS_ARGS) || status=$$?; \
+	$(PY) -m maint_tools.bench_pythons aggregate $(BENCH_PYTHONS_DIR) --output $(BENCH_PYTHONS_DIR)/table.md && \
+	$(if $(BENCH_SESSIONS),true,cp $(BENCH_PYTHONS_DIR)/table.md docs/performance/pythons.md); exit $$status

@@ -24,18 +24,23 @@ maint_tools.compat_report aggregate`` turns the JSON files into
 ``compat-results/report.md`` (copied to ``docs/compat/results.md``).
 CI runs the oldest and the newest release.
 
-Each ``tests-<python>`` session (3.10, 3.11, 3.12, 3.13) builds this
-project's wheel *for that interpreter*, installs it with the ``test``
-dependency group and the newest scikit-learn that has wheels for that
-Python (``PYTHONS``), checks that the compiled implementation and that
-release are live, and runs our whole suite (both implementations) and the
-package's doctests against the installed wheel, from a copy of the checkout
-whose package is the wheel's. The ``clients`` group is not installed: those
-tests skip visibly. ``make test-pythons`` runs all four; CI runs 3.10 and
-3.13. Interpreters are taken from ``PATH``; where ``pythonX.Y`` is missing
-there or is only a version manager's shim (pyenv's shims answer "command
-not found" for a version that is not active), the newest ``X.Y.*`` under
-pyenv's ``versions/`` is used.
+Each ``tests-<python>`` session (3.10 to 3.15: pyproject.toml's classifiers,
+read by ``nox.project.python_versions``) builds this project's wheel *for that
+interpreter*, installs it with the ``test`` dependency group
+(``nox.project.dependency_groups``) and the newest scikit-learn that has wheels
+for that Python (``SKLEARN_FOR_PYTHON``), checks that the compiled
+implementation and that release are live, and runs our whole suite (both
+implementations) and the package's doctests against the installed wheel, from
+a copy of the checkout whose package is the wheel's. The ``clients`` group is
+not installed: those tests skip visibly. ``make test-pythons`` runs them all
+through ``python -m maint_tools.pythons nox``, which first makes the
+interpreters pyenv lacks (3.14, 3.15, 3.14t, 3.15t) and runs each session
+where its interpreter is; CI runs 3.10 and 3.15. The ``freethreaded-3.14t``
+and ``-3.15t`` sessions (nox adds them for the ``Free Threading``
+classifier) check the GIL off and run the stress test and pytest-run-parallel.
+nox finds interpreters on ``PATH`` only: pyenv's (whose shims answer "command
+not found" for a version that is not active) and the tool's cache are linked
+from ``.nox/_interpreters``.
 """
 
 import hashlib
@@ -471,3 +476,45 @@ def freethreaded(session):
             failed.append(name)
     if failed:
         session.error("Python %s: %s failed" % (session.python, ", ".join(failed)))
+
+
+# -- clone speed on every installed Python (make bench-pythons) ---------------
+# One ``bench-<python>`` session per supported interpreter from 3.11 up (3.14
+# and 3.15 from maint_tools/pythons.py, run where that tool puts them): the
+# project's wheel for that Python, scikit-learn BENCH_RELEASE,
+# then ``python -m sklearn_slep017 bench`` (posargs: its options, a quick
+# budget from the Makefile) writing bench-pythons-results/<python>/results.json.
+# ``python -m maint_tools.bench_pythons aggregate`` makes one table of them.
+# A Python that pip refuses the project on fails its session: the table
+# names it as not measured.
+BENCH_RESULTS = ROOT / "bench-pythons-results"
+BENCH_RELEASE = "1.9.1"
+BENCH_PYTHONS = [v for v in PYTHONS if v != "3.10"]
+
+
+@nox.session(name="bench", python=BENCH_PYTHONS)
+def bench(session):
+    """Clone timed side by side on this Python (``python -m sklearn_slep017 bench``)."""
+    out = BENCH_RESULTS / session.python
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    from packaging.specifiers import SpecifierSet
+
+    declared = PYPROJECT["project"]["requires-python"]
+    if "%s.0" % session.python not in SpecifierSet(declared):
+        # Found, but pip would refuse the project on it: visible in the table.
+        reason = "pyproject.toml's requires-python %r excludes Python %s" % (
+            declared, session.python)
+        (out / "not-measured.txt").write_text(reason + "\n")
+        session.skip(reason)
+    session.install("scikit-learn==%s" % BENCH_RELEASE, *BUILD_REQUIREMENTS)
+    wheel = _project_wheel(session)
+    # No extras: the timing needs numpy and scikit-learn alone (the plot is
+    # left out without matplotlib, with a note).
+    session.install(str(wheel), "scikit-learn==%s" % BENCH_RELEASE)
+    session.install("--force-reinstall", "--no-deps", str(wheel))
+    _check_installed(session, BENCH_RELEASE, python=session.python)
+    # -I: the installed wheel, never the working tree's package.
+    session.run("python", "-I", "-m", "sklearn_slep017", "bench", "--output", str(out),
+                *session.posargs)

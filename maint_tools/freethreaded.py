@@ -29,13 +29,12 @@ builds an interpreter). Everything goes to a gitignored folder
    back on); then ``tests/clone/test_freethreading.py``,
    ``tests/clone/test_threads.py`` and ``tests/clone/`` as a whole, with
    ``SKLEARN_SLEP017_REQUIRE_FREE_THREADING=1`` (a GIL interpreter fails them).
-5. The upstream pull requests' compiled helper (``patches/1.9.1``, PR 4,
-   ``sklearn/utils/_fast_clone.pyx``): the patched release overlaid on the
-   venv's scikit-learn with the helper compiled by this interpreter
-   (``python -m maint_tools.patches overlay``), upstream's own tests of
-   ``clone``'s users run on it, then the stress test's upstream run, whose
-   ``sklearn.base.clone`` is then the patched one, for ``UPSTREAM_STRESS``
-   seconds.
+5. The upstream pull requests (``patches/1.9.1``: the names cache, a
+   ``WeakKeyDictionary``, and the parameter-path notes): the patched release
+   overlaid on the venv's scikit-learn (``python -m maint_tools.patches
+   overlay``), upstream's own tests of ``clone``'s users run on it, then the
+   stress test's upstream run, whose ``sklearn.base.clone`` is then the
+   patched one, for ``UPSTREAM_STRESS`` seconds.
 
 Each step is skipped when its result is already there (``--rebuild`` redoes
 the interpreter). Logs and ``summary.txt`` are written to the folder.
@@ -471,7 +470,7 @@ def run_tests(dest, py):
 
 
 def run_patched_upstream(dest, py, env, version="1.9.1"):
-    """Step 5: the upstream pull requests' compiled helper, free-threaded.
+    """Step 5: the upstream pull requests, free-threaded.
 
     Parameters
     ----------

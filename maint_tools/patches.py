@@ -58,6 +58,7 @@ __all__ = [
     "FetchError",
     "PatchError",
     "add_arguments",
+    "apply_alone",
     "apply_series",
     "build_extensions",
     "check",
@@ -240,6 +241,9 @@ class Series:
     commits: list = field(default_factory=list)
     # patches/src/<src>/ holds the hand-written parts (default: version).
     src: str = None
+    # Pull requests that do not depend on one another: ``check`` applies each
+    # patch alone to the pristine tree too, so that any can be opened first.
+    independent: bool = False
 
 
 # A patch's message is the commit message of its pull request: the title,
@@ -461,592 +465,111 @@ _SERIES_1_2_2 = Series(
 
 # -- The pull requests against 1.9.1 and upstream main -----------------------
 #
-# One patch per pull request, one concern each, applied in this order (each
-# builds on the ones before it; docs/upstream.md gives the dependencies):
+# Two pull requests, each small, each written here for upstream (not taken
+# from the package, whose clone is larger and exact where upstream need not
+# be), each applying to the pristine tree on its own (`check` verifies it):
 #
-# 1. PERF constructor parameter names cached per class;
-# 2. PERF the faster default path of clone, same results, no new API;
-# 3. ENH a failed clone names the parameter path.
+# 1. PERF constructor parameter names cached per ``__init__`` (a weak-keyed
+#    dict, the size of upstream's own precedents: PR 33067's one-line
+#    ``lru_cache`` of ``inspect.signature``, skbase PR 576);
+# 2. ENH a failed nested clone notes the parameter path (``exc.add_note``).
 #
-# Not offered (reasons in docs/upstream.md): clone_parametrized made public
-# (an API decision for the maintainers, to be raised as an issue first) and
-# the compiled helper (it waits for the compiled-core work). The MagicMock
-# fix of 1.9.1 (issue 34477) is not carried: upstream merged PR 34512.
+# Withdrawn (docs/upstream_prs.md says why): the faster default path as a
+# pull request of its own (its shortcuts save about 1% of a small search's
+# time once names are cached: not folded into 1 either) and the compiled
+# helper (a discussion instead: patches/prs/discussion-compiled-clone.md).
+# Not offered: clone_parametrized made public (an API decision for the
+# maintainers). The MagicMock fix of 1.9.1 (issue 34477) is not carried:
+# upstream merged PR 34512.
 
-# Upstream 1.9.1's handling of ``_metadata_request`` in _clone_parametrized,
-# and main's after PR 34512; the package's own (which reads it through the
-# type's __getattribute__) is a fix neither pull request should carry again.
-_METADATA_REQUEST_1_9_1 = (
-    "    try:\n"
-    "        new_object._metadata_request = clone(estimator._metadata_request)\n"
-    "    except AttributeError:\n"
-    "        pass\n"
-)
-_METADATA_REQUEST_MAIN = (
-    "    try:\n"
-    "        new_object._metadata_request = clone(\n"
-    '            object.__getattribute__(estimator, "_metadata_request")\n'
-    "        )\n"
-    "    except AttributeError:\n"
-    "        pass\n"
+_PARAM_NAMES_CACHE_TEXT = (
+    "# Constructor parameter names per ``__init__`` function: inspect.signature is\n"
+    "# slow, and every get_params, set_params and clone asks for them. Weak keys:\n"
+    "# a replaced ``__init__`` is a new key, and a class made on the fly is freed.\n"
+    "_PARAM_NAMES_CACHE = weakref.WeakKeyDictionary()\n"
+    "\n\n"
 )
 
-# Upstream's comment on callbacks, kept as it is.
-_CALLBACKS_COMMENT = (
-    "        # Callback classes are expected to be designed in a way that a single instance\n"
-    "        # can be used by multiple clones of the same estimator as is typically the case\n"
-    "        # in ensembles or during cross-validation. Therefore it is safe to pass the\n"
-    "        # callback instances by reference.\n"
-)
-
-# Upstream's inline errors, for the fast path (which does not change them).
-_NOT_AN_ESTIMATOR_INLINE = (
-    "if isinstance(estimator, type):\n"
-    "                raise TypeError(\n"
-    '                    "Cannot clone object. "\n'
-    '                    "You should provide an instance of "\n'
-    '                    "scikit-learn estimator instead of a class."\n'
-    "                )\n"
-    "            else:\n"
-    "                raise TypeError(\n"
-    '                    "Cannot clone object \'%s\' (type %s): "\n'
-    '                    "it does not seem to be a scikit-learn "\n'
-    '                    "estimator as it does not implement a "\n'
-    "                    \"'get_params' method.\" % (repr(estimator), type(estimator))\n"
-    "                )"
-)
-_MODIFIED_PARAMETER_INLINE = (
-    "raise RuntimeError(\n"
-    '                "Cannot clone object %s, as the constructor "\n'
-    '                "either does not set or modifies parameter %s" % (estimator, name)\n'
-    "            )"
-)
-
-_CONTAINER_COMMENT_SUB = (
-    "        # upstream's ``estimator_type in (list, tuple, set, frozenset)``\n"
-    "        # compares the class with each: a metaclass's __eq__ runs (and may\n"
-    "        # raise); a class of metaclass ``type`` compares by identity alone\n"
-    "        type(estimator_type) is not type\n"
-    "        and estimator_type in _CONTAINER_TYPES\n",
-    "        # ``estimator_type in (list, tuple, set, frozenset)`` compares the\n"
-    "        # class with each: a metaclass's __eq__ runs (and may raise); a class\n"
-    "        # of metaclass ``type`` compares by identity alone\n"
-    "        type(estimator_type) is not type and estimator_type in _CONTAINER_TYPES\n",
-)
-_NOTES_COMMENT = (
-    "    # Each loop below notes, on an exception, which parameter or entry it was\n"
-    "    # cloning (see _clone_diagnostics): a try block costs nothing until it raises.\n"
-)
-
-_DOC = {
-    "_cached_param_names": """
-        Get the constructor parameter names of an estimator class, cached.
-
-        The names of the parameters of ``estimator_class.__init__``, sorted, without
-        ``self`` and ``**kwargs``, as ``BaseEstimator._get_param_names``
-        always returned them. For a plain Python ``__init__`` the signature is
-        introspected once, and again whenever the class's ``__init__`` is
-        replaced, its code is edited in place, or it gains an attribute that
-        ``inspect.signature`` reads (``__signature__``, ``__wrapped__`` ...).
-
-        Parameters
-        ----------
-        estimator_class : type
-            The estimator class.
-
-        Returns
-        -------
-        names : list of str
-            A new list on every call, so callers may modify it.
-
-        Raises
-        ------
-        RuntimeError
-            If ``__init__`` takes ``*args``.
-
-        Examples
-        --------
-        >>> from sklearn.linear_model import Ridge
-        >>> from sklearn.base import _cached_param_names
-        >>> _cached_param_names(Ridge)[:3]
-        ['alpha', 'copy_X', 'fit_intercept']
-        """,
-    "_param_names_tuple": """
-        Get the parameter names of ``estimator_class`` as a tuple, through the cache.
-
-        Parameters
-        ----------
-        estimator_class : type
-            The estimator class.
-        init : callable, default=None
-            ``estimator_class.__init__``, when the caller has already read it.
-
-        Returns
-        -------
-        names : tuple of str
-            The cached tuple itself, never to be handed out as a list.
-        """,
-    "_cache_param_names": """
-        Introspect a plain ``__init__`` and cache its names under its identity.
-
-        Parameters
-        ----------
-        estimator_class : type
-            The estimator class (named in the error for ``*args``).
-        init : function
-            ``estimator_class.__init__``, a plain Python function.
-
-        Returns
-        -------
-        names : tuple of str
-            The parameter names, as cached.
-        """,
-    "_forget_param_names": """
-        Make the weak reference callback that drops a dead ``__init__``'s entry.
-
-        Parameters
-        ----------
-        key : int
-            The ``id`` of the ``__init__`` the entry is cached under.
-
-        Returns
-        -------
-        forget : callable
-            Called with the dead weak reference; it removes the entry unless
-            a new ``__init__`` has taken the key since.
-        """,
-    "_introspect_param_names": """
-        Introspect the parameter names of ``init``, as ``_get_param_names`` did.
-
-        Parameters
-        ----------
-        estimator_class : type
-            The estimator class (named in the error for ``*args``).
-        init : callable
-            ``estimator_class.__init__``.
-
-        Returns
-        -------
-        names : list of str
-            The sorted names, without ``self`` and ``**kwargs``.
-        """,
-    "_is_default_sklearn_clone": """
-        Tell whether ``method`` is the default ``__sklearn_clone__`` of ``estimator``.
-
-        Compared by identity: a user's callable is never hashed or compared.
-
-        Parameters
-        ----------
-        estimator : object
-            The object being cloned.
-        method : object
-            ``estimator.__sklearn_clone__``.
-
-        Returns
-        -------
-        is_default : bool
-            True when ``method`` is ``BaseEstimator.__sklearn_clone__`` bound
-            to ``estimator``, so that clone can call ``_clone_parametrized``
-            directly.
-        """,
-    "_is_atomic_type": """
-        Tell whether ``copy.deepcopy`` returns instances of this exact type as is.
-
-        Exact builtin types only, by identity: a metaclass may define
-        ``__eq__`` or ``__hash__``, and an estimator's class is never compared
-        or hashed.
-
-        Parameters
-        ----------
-        estimator_type : type
-            The type of the object being cloned.
-
-        Returns
-        -------
-        is_atomic : bool
-            True for the types of ``_ATOMIC_TYPES``.
-        """,
-    "_is_container_type": """
-        Tell whether this is exactly ``list``, ``tuple``, ``set`` or ``frozenset``.
-
-        Parameters
-        ----------
-        estimator_type : type
-            The type of the object being cloned.
-
-        Returns
-        -------
-        is_container : bool
-            True when clone clones the object entry by entry.
-        """,
-    "_python_clone": """
-        Clone in pure Python: what the compiled helper of :func:`clone` does.
-
-        The compiled helper hands it the subtrees too deep for its C stack
-        budget: the recursion of this function and of
-        ``_python_clone_parametrized`` uses no C stack.
-
-        Parameters
-        ----------
-        estimator : {list, tuple, set} of estimator instance or a single \\
-                estimator instance
-            The estimator or group of estimators to be cloned.
-        safe : bool, default=True
-            If safe is False, clone will fall back to a deep copy on objects
-            that are not estimators. Ignored if `estimator.__sklearn_clone__`
-            exists.
-
-        Returns
-        -------
-        estimator : object
-            The deep copy of the input, an estimator if input is an estimator.
-        """,
-    "_python_clone_parametrized": """
-        Clone from the parameters in pure Python: what ``_clone_parametrized`` does.
-
-        The compiled helper of ``_clone_parametrized`` hands it the subtrees
-        too deep for its C stack budget.
-
-        Parameters
-        ----------
-        estimator : {list, tuple, set, frozenset, dict} of estimator instance or \\
-                a single estimator instance
-            The estimator or group of estimators to be cloned.
-        safe : bool, default=True
-            If safe is False, fall back to a deep copy on objects that are not
-            estimators.
-
-        Returns
-        -------
-        estimator : object
-            The new, unfitted estimator (or container, or deep copy).
-        """,
-    "_not_an_estimator_error": """
-        Build the error for cloning, with ``safe=True``, what is not an estimator.
-
-        Parameters
-        ----------
-        estimator : object
-            A class, or an object without ``get_params``.
-
-        Returns
-        -------
-        error : TypeError
-            The error to raise, with the message clone has always used.
-        """,
-    "_modified_parameter_error": """
-        Build the error for a constructor that does not store a parameter as is.
-
-        Parameters
-        ----------
-        estimator : object
-            The estimator being cloned.
-        name : str
-            The parameter whose value the clone does not hold unchanged.
-
-        Returns
-        -------
-        error : RuntimeError
-            The error to raise, with the message clone has always used.
-        """,
-}
-
-_DIAGNOSTICS_DOCSTRINGS = (
-    (
-        "_mark",
-        """
-        Record on ``exc`` what kind of failure it is, once.
-
-        Parameters
-        ----------
-        exc : BaseException
-            The exception being raised.
-        cause : str
-            A key of ``_HINTS``.
-
-        Returns
-        -------
-        exc : BaseException
-            ``exc`` itself.
-        """,
-    ),
-    (
-        "mark_uncopyable",
-        """
-        Record that ``exc`` came out of ``copy.deepcopy`` of a parameter.
-
-        Parameters
-        ----------
-        exc : BaseException
-            The exception being raised.
-
-        Returns
-        -------
-        exc : BaseException
-            ``exc`` itself.
-        """,
-    ),
-    (
-        "mark_constructor",
-        """
-        Record that ``exc`` is the sanity check's error, or a refusal to clone.
-
-        Parameters
-        ----------
-        exc : BaseException
-            The exception about to be raised.
-
-        Returns
-        -------
-        exc : BaseException
-            ``exc`` itself.
-        """,
-    ),
-    (
-        "step_part",
-        """
-        Get the path part of entry ``index`` of a list, tuple or set.
-
-        Parameters
-        ----------
-        container : list, tuple, set or frozenset
-            The container being cloned.
-        index : int
-            The position of the entry that failed.
-
-        Returns
-        -------
-        part : str or None
-            The step name of a named step, the index otherwise; None for the
-            estimator position of a named step (its name stands for it).
-        """,
-    ),
-    (
-        "_annotate",
-        """
-        Prepend ``part`` to the path on ``exc`` and rewrite its one note.
-
-        Parameters
-        ----------
-        exc : Exception
-            The exception on its way out of a nested clone.
-        part : str
-            The path part of the level it is leaving.
-        """,
-    ),
-    (
-        "annotate_parameter",
-        """
-        Prepend parameter ``name`` of ``estimator`` to the path of ``exc``.
-
-        The parameter is left out where ``set_params`` addresses its named
-        steps directly (a composition such as ``Pipeline.steps``).
-
-        Parameters
-        ----------
-        exc : BaseException
-            The exception on its way out of a nested clone.
-        estimator : object
-            The estimator whose parameter was being cloned.
-        name : str
-            The parameter's name.
-        """,
-    ),
-    (
-        "_addressed_by_step_name",
-        """
-        Tell whether ``set_params`` reaches the failed step by its name alone.
-
-        Parameters
-        ----------
-        estimator : object
-            The estimator whose parameter was being cloned.
-        name : str
-            The parameter (a list of named steps, perhaps).
-        path : str
-            The path recorded so far, starting with a step name.
-
-        Returns
-        -------
-        addressed : bool
-            True when the parameter's name is to be left out of the path.
-        """,
-    ),
-    (
-        "annotate_entry",
-        """
-        Prepend the part of entry ``index`` of ``container`` to the path of ``exc``.
-
-        Parameters
-        ----------
-        exc : BaseException
-            The exception on its way out of a nested clone.
-        container : list, tuple, set or frozenset
-            The container being cloned.
-        index : int
-            The position of the entry that failed.
-        """,
-    ),
-    (
-        "parameter_path",
-        """
-        Get the parameter path a failed clone recorded on ``exc``.
-
-        Parameters
-        ----------
-        exc : BaseException
-            An exception raised by :func:`sklearn.base.clone`.
-
-        Returns
-        -------
-        path : str or None
-            The path in ``set_params`` spelling, or None when the clone did
-            not fail below the top.
-
-        Examples
-        --------
-        >>> import threading
-        >>> from sklearn.base import clone
-        >>> from sklearn.pipeline import Pipeline
-        >>> from sklearn.preprocessing import FunctionTransformer
-        >>> from sklearn.utils._clone_diagnostics import parameter_path
-        >>> pipe = Pipeline([("f", FunctionTransformer(inv_kw_args=[threading.Lock()]))])
-        >>> try:
-        ...     clone(pipe)
-        ... except TypeError as exc:
-        ...     parameter_path(exc)
-        'f__inv_kw_args__0'
-        """,
-    ),
-)
-
-# The module copied into sklearn/utils for the notes pull request.
-_DIAGNOSTICS_MODULE = CopyModule(
-    "_diagnostics.py",
-    "sklearn/utils/_clone_diagnostics.py",
-    _DIAGNOSTICS_REWRITES
-    + (
-        (
-            '"""\n\n__all__ = [',
-            '"""\n\n# Authors: The scikit-learn developers\n'
-            "# SPDX-License-Identifier: BSD-3-Clause\n\n__all__ = [",
-        ),
-    ),
-    docstrings=_DIAGNOSTICS_DOCSTRINGS,
-)
+_NOTE_CLONE_PATH_TEXT = '''\
+_CLONE_PATH_NOTE = "Raised while cloning the parameter at %r"
 
 
-def _define(name, upstream, **kwargs):
-    # A definition of _clone_py.py going to sklearn/base.py, with the
-    # docstring written for upstream when the package has only a comment.
-    upstream_name = upstream.rpartition(".")[2]
-    if upstream_name in _DOC and "docstring" not in kwargs:
-        kwargs["docstring"] = _DOC[upstream_name]
-    return Define(f"{_CLONE_PY}:{name}", f"{_BASE}:{upstream}", **kwargs)
+def _note_clone_path(exc, step):
+    """Note on `exc` the path of the parameter a nested clone failed at.
 
+    Each enclosing clone prepends its step while the exception propagates, so
+    that one note names the whole path, parameters joined as in `set_params`
+    and entries of lists, tuples and dicts in brackets
+    (``steps[1][1]__estimator``). A `RecursionError` gets no note, and the
+    exception raised is never replaced.
 
-def _pr_commits(metadata_request, fast_clone_edits=()):
-    """The four pull requests, for a target whose metadata-request code is given.
+    Parameters
+    ----------
+    exc : Exception
+        The exception raised while cloning a parameter or an entry.
 
-    ``fast_clone_edits`` are the target's :class:`Edit` of the compiled
-    helper (hand-written for 1.9.1 in ``patches/src/1.9.1/_fast_clone.pyx``).
+    step : str
+        The name of the parameter, or ``[index]`` or ``[key]`` of the entry.
     """
-    common_subs = (
-        ("    _carry_metadata_request(estimator, new_object, clone)\n", metadata_request),
-        (
-            "        # Callbacks are designed to be shared by every clone of an estimator.\n",
-            _CALLBACKS_COMMENT,
-        ),
-        _CONTAINER_COMMENT_SUB,
-    )
-    fast_path_subs = (
-        ((_NOTES_COMMENT, ""),)
-        + common_subs
-        + (
-            ("raise _not_an_estimator_error(estimator)", _NOT_AN_ESTIMATOR_INLINE),
-            (
-                "raise _modified_parameter_error(estimator, name)",
-                _MODIFIED_PARAMETER_INLINE,
-            ),
-            # Without the notes, the loops are upstream's comprehensions again.
-            (
-                "        cloned = {}\n"
-                "        for k, v in estimator.items():\n"
-                "            cloned[k] = clone(v, safe=safe)\n"
-                "        return cloned\n",
-                "        return {k: clone(v, safe=safe) for k, v in estimator.items()}\n",
-            ),
-            (
-                "        cloned = []\n"
-                "        for i, e in enumerate(estimator):\n"
-                "            cloned.append(clone(e, safe=safe))\n"
-                "        return estimator_type(cloned)\n",
-                "        return estimator_type([clone(e, safe=safe) for e in estimator])\n",
-            ),
-        )
-    )
-    notes_subs = (
-        (
-            _NOTES_COMMENT,
-            "    # Each loop below notes, on an exception, which parameter or entry\n"
-            "    # it was cloning (see sklearn/utils/_clone_diagnostics.py); a try\n"
-            "    # block costs nothing until it raises.\n",
-        ),
-    ) + common_subs
+    if isinstance(exc, RecursionError):
+        return
+    try:
+        path = getattr(exc, "_sklearn_clone_path", None)
+        new_path = step
+        if path is not None:
+            new_path += path if path.startswith("[") else "__" + path
+        notes = getattr(exc, "__notes__", None)
+        if path is not None and notes and notes[-1] == _CLONE_PATH_NOTE % path:
+            notes[-1] = _CLONE_PATH_NOTE % new_path
+        else:
+            exc.add_note(_CLONE_PATH_NOTE % new_path)
+        exc._sklearn_clone_path = new_path
+    except Exception:
+        # e.g. ``__notes__`` set to something else than a list
+        pass
+'''
+
+
+def _pr_commits():
+    """The pull requests against 1.9.1 and main (the same edits apply to both)."""
     return [
         Commit(
-            "PERF Cache constructor parameter names per class",
-            "BaseEstimator._get_param_names called inspect.signature on every call:\n"
-            "about three quarters of the time of clone on a large pipeline, and a\n"
-            "large share of get_params, set_params and repr. The names are now\n"
-            "introspected once per __init__ and again only when the class's\n"
-            "__init__ is replaced, its code is edited in place, or it gains an\n"
-            "attribute inspect.signature reads; callers get a new list every time.\n"
-            "The cache holds no strong reference to a class or its __init__, so\n"
-            "classes made on the fly are freed as before.",
+            "PERF Cache constructor parameter names per __init__",
+            "BaseEstimator._get_param_names called inspect.signature on every call,\n"
+            "and every get_params, set_params and clone calls it. The sorted names\n"
+            "are now kept in a WeakKeyDictionary keyed on the __init__ function:\n"
+            "introspected once per __init__, again when a class's __init__ is\n"
+            "replaced; callers get a new list; a class made on the fly is not kept\n"
+            "alive. The *args error is raised every time, never cached.",
             (
+                Edit(_BASE, "import warnings\n", "import warnings\nimport weakref\n"),
+                Edit(_BASE, "\n\ndef clone(", "\n\n" + _PARAM_NAMES_CACHE_TEXT.rstrip("\n")
+                     + "\n\n\ndef clone("),
                 Edit(
                     _BASE,
-                    "import warnings\n",
-                    "import types\nimport warnings\nimport weakref\n",
+                    "            # No explicit constructor to introspect\n"
+                    "            return []\n",
+                    "            # No explicit constructor to introspect\n"
+                    "            return []\n"
+                    "        try:\n"
+                    "            return list(_PARAM_NAMES_CACHE[init])\n"
+                    "        except (KeyError, TypeError):\n"
+                    "            # not seen yet, or an __init__ that cannot be weakly referenced\n"
+                    "            pass\n",
                 ),
-                _define(
-                    "PARAM_NAMES_CACHE",
-                    "_PARAM_NAMES_CACHE",
-                    before="def clone(",
-                    subs=(
-                        (
-                            "# The one cache of constructor parameter names, shared by both\n"
-                            "# implementations: ``id(__init__)`` -> ``(weak reference to that __init__,\n"
-                            "# its __code__, tuple of names)``, each entry replaced whole, never edited.\n",
-                            "# The cache of constructor parameter names: ``id(__init__)`` ->\n"
-                            "# ``(weak reference to that __init__, its __code__, tuple of names)``,\n"
-                            "# each entry replaced whole, never edited.\n",
-                        ),
-                    ),
+                Edit(
+                    _BASE,
+                    "        # Extract and sort argument names excluding 'self'\n"
+                    "        return sorted([p.name for p in parameters])\n",
+                    "        # Extract and sort argument names excluding 'self'\n"
+                    "        names = sorted([p.name for p in parameters])\n"
+                    "        try:\n"
+                    "            _PARAM_NAMES_CACHE[init] = tuple(names)\n"
+                    "        except TypeError:\n"
+                    "            pass\n"
+                    "        return names\n",
                 ),
-                _define("SIGNATURE_ATTRIBUTES", "_SIGNATURE_ATTRIBUTES", before="def clone("),
-                _define("get_param_names", "_cached_param_names", before="def clone("),
-                _define("param_names", "_param_names_tuple", before="def clone("),
-                _define("_cache_param_names", "_cache_param_names", before="def clone("),
-                _define("_forget", "_forget_param_names", before="def clone("),
-                _define(
-                    "_introspect_param_names",
-                    "_introspect_param_names",
-                    before="def clone(",
-                ),
-                Replace(
-                    f"{_BASE}:BaseEstimator._get_param_names",
-                    "@classmethod\n"
-                    "def _get_param_names(cls):\n"
-                    '    """Get parameter names for the estimator"""\n'
-                    "    return _cached_param_names(cls)\n",
-                ),
-                FromSource(
-                    "test_base_param_names.py",
-                    "sklearn/tests/test_base.py",
-                    append=True,
-                ),
+                FromSource("test_base_param_names.py", "sklearn/tests/test_base.py", append=True),
                 FromSource(
                     "changelog_param_names.rst",
                     "doc/whats_new/upcoming_changes/sklearn.base/"
@@ -1056,90 +579,52 @@ def _pr_commits(metadata_request, fast_clone_edits=()):
             ),
         ),
         Commit(
-            "PERF clone: a faster default path, same results",
-            "clone returns what copy.deepcopy would return unchanged (None,\n"
-            "numbers, strings, builtin functions ...) without calling it when\n"
-            "safe=False, sends list, tuple, set, frozenset and dict straight to\n"
-            "_clone_parametrized (they never have __sklearn_clone__), and calls\n"
-            "_clone_parametrized directly when an estimator's __sklearn_clone__ is\n"
-            "BaseEstimator's own. The results, exceptions and messages are the\n"
-            "same; no API is added or changed.",
+            "ENH Note the parameter path when a clone fails",
+            "When clone fails below the top of an estimator tree, the exception is\n"
+            "re-raised unchanged (same object, type and message) with one PEP 678\n"
+            "note naming the path of the parameter it failed at, e.g.\n"
+            "\"Raised while cloning the parameter at 'steps[1][1]__model'\".\n"
+            "Nothing runs unless a clone fails. A RecursionError gets no note.",
             (
-                _define(
-                    "_ATOMIC_TYPES",
-                    "_ATOMIC_TYPES",
-                    before="_PARAM_NAMES_CACHE",
-                    subs=(_ATOMIC_COMMENT_SUB,),
-                ),
-                _define("_CONTAINER_TYPES", "_CONTAINER_TYPES", before="_PARAM_NAMES_CACHE"),
-                _define(
-                    "_is_default_sklearn_clone", "_is_default_sklearn_clone", before="def clone("
-                ),
-                _define("_is_atomic_type", "_is_atomic_type", before="def clone("),
-                _define("_is_container_type", "_is_container_type", before="def clone("),
-                _define("clone", "clone", keep_docstring=True),
-                _define(
-                    "clone_parametrized",
-                    "_clone_parametrized",
-                    keep_docstring=True,
-                    without_notes=True,
-                    subs=fast_path_subs,
+                Edit(_BASE, "\n\ndef _clone_parametrized(", "\n\n" + _NOTE_CLONE_PATH_TEXT.rstrip("\n")
+                     + "\n\n\ndef _clone_parametrized("),
+                Edit(
+                    _BASE,
+                    "    if estimator_type is dict:\n"
+                    "        return {k: clone(v, safe=safe) for k, v in estimator.items()}\n"
+                    "    elif estimator_type in (list, tuple, set, frozenset):\n"
+                    "        return estimator_type([clone(e, safe=safe) for e in estimator])\n",
+                    "    if estimator_type is dict:\n"
+                    "        cloned = {}\n"
+                    "        for key, value in estimator.items():\n"
+                    "            try:\n"
+                    "                cloned[key] = clone(value, safe=safe)\n"
+                    "            except Exception as exc:\n"
+                    '                _note_clone_path(exc, f"[{key!r}]")\n'
+                    "                raise\n"
+                    "        return cloned\n"
+                    "    elif estimator_type in (list, tuple, set, frozenset):\n"
+                    "        cloned = []\n"
+                    "        for index, item in enumerate(estimator):\n"
+                    "            try:\n"
+                    "                cloned.append(clone(item, safe=safe))\n"
+                    "            except Exception as exc:\n"
+                    '                _note_clone_path(exc, f"[{index}]")\n'
+                    "                raise\n"
+                    "        return estimator_type(cloned)\n",
                 ),
                 Edit(
                     _BASE,
-                    "\n\nclass ClassifierMixin:",
-                    "\n\n# The default __sklearn_clone__: clone calls _clone_parametrized directly.\n"
-                    "_DEFAULT_SKLEARN_CLONE_FUNCS = {BaseEstimator.__sklearn_clone__}\n"
-                    "\n\nclass ClassifierMixin:",
+                    "    for name, param in new_object_params.items():\n"
+                    "        new_object_params[name] = clone(param, safe=False)\n",
+                    "    for name, param in new_object_params.items():\n"
+                    "        try:\n"
+                    "            new_object_params[name] = clone(param, safe=False)\n"
+                    "        except Exception as exc:\n"
+                    "            _note_clone_path(exc, name)\n"
+                    "            raise\n",
                 ),
-                FromSource("test_base_fast_path.py", "sklearn/tests/test_base.py", append=True),
-                FromSource(
-                    "changelog_fast_path.rst",
-                    "doc/whats_new/upcoming_changes/sklearn.base/"
-                    "PR-FAST-PATH.efficiency.rst",
-                ),
-            ),
-        ),
-        Commit(
-            "ENH Name the parameter path when a clone fails",
-            "A clone that fails below the top of an estimator tree keeps its\n"
-            "exception, type and message, and gains one PEP 678 note naming the\n"
-            "path of the parameter it failed at, in set_params spelling\n"
-            "(features__net__model), with a hint for the common causes: an\n"
-            "object that cannot be deep-copied, a constructor that does not store\n"
-            "its parameter unchanged, a class or a non-estimator where an\n"
-            "estimator is expected. Nothing runs unless a clone fails.",
-            (
-                _DIAGNOSTICS_MODULE,
-                Edit(
-                    _BASE,
-                    "from sklearn.utils._metadata_requests import",
-                    "from sklearn.utils._clone_diagnostics import (\n"
-                    "    annotate,\n"
-                    "    annotate_entry,\n"
-                    "    annotate_parameter,\n"
-                    "    mark_constructor,\n"
-                    "    mark_uncopyable,\n"
-                    ")\n"
-                    "from sklearn.utils._metadata_requests import",
-                ),
-                _define(
-                    "clone_parametrized",
-                    "_clone_parametrized",
-                    keep_docstring=True,
-                    subs=notes_subs,
-                ),
-                _define(
-                    "_not_an_estimator_error",
-                    "_not_an_estimator_error",
-                    before="class BaseEstimator(",
-                ),
-                _define(
-                    "_modified_parameter_error",
-                    "_modified_parameter_error",
-                    before="class BaseEstimator(",
-                ),
-                FromSource("test_base_clone_notes.py", "sklearn/tests/test_base.py", append=True),
+                FromSource("test_clone_notes.py", "sklearn/tests/test_clone_notes.py"),
                 FromSource(
                     "changelog_clone_notes.rst",
                     "doc/whats_new/upcoming_changes/sklearn.base/"
@@ -1147,191 +632,21 @@ def _pr_commits(metadata_request, fast_clone_edits=()):
                 ),
             ),
         ),
-        Commit(
-            "PERF Compiled helper for clone",
-            "clone and _clone_parametrized stay the documented Python functions\n"
-            "and call a compiled helper, sklearn/utils/_fast_clone.pyx, that does\n"
-            "step for step what their Python code does: the same attribute reads at\n"
-            "the same moments, the same results, exceptions, messages and notes.\n"
-            "It walks containers in C, returns what a deep copy would return\n"
-            "unchanged without calling it, inlines BaseEstimator.get_params(deep=False)\n"
-            "where an instance provably resolves to it, and probes optional\n"
-            "attributes without raising. The Python code stays, as\n"
-            "_python_clone and _python_clone_parametrized: the helper hands it\n"
-            "subtrees deeper than its C stack budget. Public CPython API only; no\n"
-            "C-level state is mutated after import.",
-            (
-                CopyModule(
-                    "_clone_capi.h",
-                    "sklearn/utils/_fast_clone_capi.h",
-                    _FAST_CLONE_HEADER_REWRITES,
-                ),
-                FromSource("_fast_clone.pyx", "sklearn/utils/_fast_clone.pyx"),
-                *fast_clone_edits,
-                Edit(
-                    "sklearn/utils/meson.build",
-                    "  '_isfinite': {'sources': [cython_gen.process('_isfinite.pyx')]},\n",
-                    "  '_isfinite': {'sources': [cython_gen.process('_isfinite.pyx')]},\n"
-                    "  '_fast_clone': {'sources': [cython_gen.process('_fast_clone.pyx')]},\n",
-                ),
-                Edit(
-                    _BASE,
-                    "from sklearn.utils._clone_diagnostics import (\n",
-                    "from sklearn.utils import _fast_clone\n"
-                    "from sklearn.utils._clone_diagnostics import (\n",
-                ),
-                _define(
-                    "clone",
-                    "_python_clone",
-                    before="def _not_an_estimator_error(",
-                    call_renames=(
-                        ("_clone_parametrized", "_python_clone_parametrized"),
-                        ("clone", "_python_clone"),
-                    ),
-                ),
-                _define(
-                    "clone_parametrized",
-                    "_python_clone_parametrized",
-                    before="def _not_an_estimator_error(",
-                    subs=notes_subs,
-                    call_renames=(
-                        ("_clone_parametrized", "_python_clone_parametrized"),
-                        ("clone", "_python_clone"),
-                    ),
-                ),
-                Replace(
-                    f"{_BASE}:clone",
-                    "return _fast_clone.clone(estimator, safe, _FAST_CLONE_CONTEXT)\n",
-                    keep_docstring=True,
-                ),
-                Replace(
-                    f"{_BASE}:_clone_parametrized",
-                    "return _fast_clone.clone_parametrized(estimator, safe, _FAST_CLONE_CONTEXT)\n",
-                    keep_docstring=True,
-                ),
-                Edit(
-                    _BASE,
-                    "_DEFAULT_SKLEARN_CLONE_FUNCS = {BaseEstimator.__sklearn_clone__}\n",
-                    "_DEFAULT_SKLEARN_CLONE_FUNCS = {BaseEstimator.__sklearn_clone__}\n"
-                    + _FAST_CLONE_CONTEXT,
-                ),
-                FromSource("test_base_fast_clone.py", "sklearn/tests/test_base.py", append=True),
-                FromSource(
-                    "changelog_fast_clone.rst",
-                    "doc/whats_new/upcoming_changes/sklearn.base/"
-                    "PR-FAST-CLONE.efficiency.rst",
-                ),
-            ),
-        ),
     ]
 
 
-# The C helpers of the compiled clone: the package's header, named for
-# scikit-learn.
-_FAST_CLONE_HEADER_REWRITES = (
-    (
-        "/* SPDX-License-Identifier: BSD-3-Clause\n *\n * C helpers of _clone_c.pyx,",
-        "/* Authors: The scikit-learn developers\n"
-        " * SPDX-License-Identifier: BSD-3-Clause\n *\n * C helpers of _fast_clone.pyx,",
-    ),
-    (
-        "hands a deep subtree to the pure-Python reference (whose\n"
-        " *   Python-to-Python calls use no C stack from CPython 3.11) long before the\n"
-        " *   stack runs out,",
-        "hands a deep subtree to the pure-Python clone (whose\n"
-        " *   Python-to-Python calls use no C stack) long before the stack runs\n"
-        " *   out,",
-    ),
-    ("SKLEARN_SLEP017_CLONE_CAPI_H", "SKLEARN_UTILS_FAST_CLONE_CAPI_H"),
-)
-
-# What the compiled helper needs from sklearn/base.py, made once.
-_FAST_CLONE_CONTEXT = (
-    "\n# What the compiled helper of clone needs from this module, which it cannot\n"
-    "# import (this module imports it): made once, read-only, passed on every call.\n"
-    "_FAST_CLONE_CONTEXT = _fast_clone.CloneContext(\n"
-    "    param_names_cache=_PARAM_NAMES_CACHE,\n"
-    "    param_names=_param_names_tuple,\n"
-    "    signature_attributes=_SIGNATURE_ATTRIBUTES,\n"
-    "    atomic_types=_ATOMIC_TYPES,\n"
-    "    container_types=_CONTAINER_TYPES,\n"
-    '    get_params=BaseEstimator.__dict__["get_params"],\n'
-    '    get_param_names=BaseEstimator.__dict__["_get_param_names"].__func__,\n'
-    "    sklearn_clone_funcs=tuple(_DEFAULT_SKLEARN_CLONE_FUNCS),\n"
-    "    python_clone=_python_clone,\n"
-    "    python_clone_parametrized=_python_clone_parametrized,\n"
-    "    not_an_estimator_error=_not_an_estimator_error,\n"
-    "    modified_parameter_error=_modified_parameter_error,\n"
-    ")\n"
-)
-
-# Upstream main reads ``_metadata_request`` without the ``__getattr__``
-# fallback (PR 34512): so does its compiled helper.
-_FAST_CLONE_METADATA_MAIN = Edit(
-    "sklearn/utils/_fast_clone.pyx",
-    "    value = _probe(estimator, _S_METADATA)\n",
-    "    if clone_has_generic_getattr(estimator):\n"
-    "        value = _probe(estimator, _S_METADATA)\n"
-    "    else:\n"
-    "        # ``object.__getattribute__``: no ``__getattr__`` fallback\n"
-    "        try:\n"
-    "            value = PyObject_GenericGetAttr(estimator, _S_METADATA)\n"
-    "        except AttributeError:\n"
-    "            value = _ABSENT\n",
-)
-_FAST_CLONE_MAIN_EDITS = (
-    _FAST_CLONE_METADATA_MAIN,
-    Edit(
-        "sklearn/utils/_fast_clone.pyx",
-        "    object PyDict_Copy(object d)\n",
-        "    object PyDict_Copy(object d)\n"
-        "    object PyObject_GenericGetAttr(object obj, object name)\n",
-    ),
-    Edit(
-        "sklearn/utils/_fast_clone.pyx",
-        "    int clone_is_fixed_type(object type) except -1\n",
-        "    bint clone_has_generic_getattr(object obj)\n"
-        "    int clone_is_fixed_type(object type) except -1\n",
-    ),
-)
-
-
-_COMPAT_1_9 = {
-    "METADATA_REQUEST_COPY": "clone",
-    "HAS_CALLBACKS": True,
-    "HAS_OUTPUT_CONFIG": True,
-    "CLONES_DICT_VALUES": True,
-    "USES_DEPRECATED_ORIGINAL": False,
-}
-_RENAMES_1_9 = {
-    "clone_parametrized": "_clone_parametrized",
-    "sklearn_clone": "__sklearn_clone__",
-    # only ever in comments: the module the notes come from
-    "_diagnostics": "_clone_diagnostics",
-    "get_param_names": "_cached_param_names",
-    "param_names": "_param_names_tuple",
-    "PARAM_NAMES_CACHE": "_PARAM_NAMES_CACHE",
-    "SIGNATURE_ATTRIBUTES": "_SIGNATURE_ATTRIBUTES",
-    "_forget": "_forget_param_names",
-    # numpydoc takes a first parameter named ``cls`` for a classmethod's and
-    # leaves it out of the signature it checks the docstring against.
-    "cls": "estimator_class",
-}
-
 _SERIES_1_9_1 = Series(
-    version="1.9.1",
-    renames=_RENAMES_1_9,
-    compat=_COMPAT_1_9,
-    commits=_pr_commits(_METADATA_REQUEST_1_9_1),
+    version="1.9.1", renames={}, compat={}, commits=_pr_commits(), independent=True
 )
 
 # Upstream main: see MAIN_TREE for what the pristine tree is built from.
 _SERIES_MAIN = Series(
     version="main",
-    renames=_RENAMES_1_9,
-    compat=_COMPAT_1_9,
-    commits=_pr_commits(_METADATA_REQUEST_MAIN, _FAST_CLONE_MAIN_EDITS),
+    renames={},
+    compat={},
+    commits=_pr_commits(),
     src="1.9.1",
+    independent=True,
 )
 
 SERIES = {s.version: s for s in (_SERIES_1_2_2, _SERIES_1_9_1, _SERIES_MAIN)}
@@ -2339,11 +1654,12 @@ class CheckReport:
     version: str
     applied: list = field(default_factory=list)  # (patch, ok, detail)
     compared: list = field(default_factory=list)  # (what, ok, detail)
+    alone: list = field(default_factory=list)  # (patch, ok, detail)
 
     @property
     def ok(self):
-        return all(ok for _, ok, _ in self.applied) and all(
-            ok for _, ok, _ in self.compared
+        return all(
+            ok for _, ok, _ in self.applied + self.compared + self.alone
         )
 
     def lines(self):
@@ -2351,6 +1667,11 @@ class CheckReport:
         for name, ok, detail in self.applied:
             out.append(
                 "  %s apply    %s%s"
+                % ("ok  " if ok else "FAIL", name, (": " + detail) if detail else "")
+            )
+        for name, ok, detail in self.alone:
+            out.append(
+                "  %s alone    %s%s"
                 % ("ok  " if ok else "FAIL", name, (": " + detail) if detail else "")
             )
         for what, ok, detail in self.compared:
@@ -2396,6 +1717,30 @@ def apply_series(version, root, patches_dir=PATCHES_DIR, upto=None):
         results.append((name, ok, result.stderr.strip()))
         if not ok:
             break
+    return results
+
+
+def apply_alone(version, root, patches_dir=PATCHES_DIR):
+    """Check that each patch of a series applies by itself to a pristine tree.
+
+    Parameters
+    ----------
+    version : str
+        The release.
+    root : path-like
+        A pristine checkout; left unchanged (``git apply --check``).
+    patches_dir : path-like, default=the repository's ``patches/``
+
+    Returns
+    -------
+    results : list of (str, bool, str)
+        Per patch: its name, whether it applies alone, git's message if not.
+    """
+    folder = Path(patches_dir) / version
+    results = []
+    for name in (folder / "series").read_text().split():
+        result = _git(root, "apply", "--check", str((folder / name).resolve()), check=False)
+        results.append((name, result.returncode == 0, result.stderr.strip()))
     return results
 
 
@@ -2518,6 +1863,8 @@ def check(version, patches_dir=PATCHES_DIR, package_dir=PACKAGE_DIR, workdir=Non
     report = CheckReport(version)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         root = pristine_checkout(version, Path(tmp) / "src")
+        if SERIES[version].independent:
+            report.alone = apply_alone(version, root, patches_dir)
         report.applied = apply_series(version, root, patches_dir)
         if all(ok for _, ok, _ in report.applied):
             report.compared = compare(version, root, package_dir)

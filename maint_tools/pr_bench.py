@@ -16,6 +16,16 @@ with the same role gives the timer and the number of repeats.
 Writes ``<out>/compare-<k>.txt`` (patch k against the state before it),
 ``<out>/compare-release-<k>.txt`` (the release against patch k's state) and
 ``<out>/states.txt``; prints them.
+
+``--interleaved ROUNDS`` measures the same benchmark bodies the other way,
+for a machine too busy for asv's sequential runs to be comparable: one
+subprocess per state and round, the states taking turns round after round,
+each timing every body with CPU time (``time.process_time``, one BLAS/OpenMP
+thread) and keeping its best of several repeats; the best over all rounds is
+reported per state, with the package's compiled clone
+(``sklearn_slep017.enable("compiled")`` over the release) as one more state.
+Load only ever adds time, so the best of many interleaved samples is the
+least biased figure such a machine gives. Writes ``<out>/interleaved.md``.
 """
 
 import argparse
@@ -171,6 +181,123 @@ def run(version="1.9.1", out="bench-results/prs", bench="CloneBenchmark"):
     return texts
 
 
+# One state's measurement: the asv benchmark file's bodies, best of REPEATS.
+_INTERLEAVED = r'''
+import importlib.util, json, sys, time
+overlay, base_py, compiled, repeats = sys.argv[1], sys.argv[2], sys.argv[3] == "1", int(sys.argv[4])
+sys.path.insert(0, overlay)
+import sklearn.base
+assert sklearn.base.__file__.startswith(overlay), sklearn.base.__file__
+if compiled:
+    import sklearn_slep017
+    sklearn_slep017.enable("compiled")
+import types
+common = types.ModuleType("benchmarks.common")
+class Benchmark:
+    pass
+common.Benchmark = Benchmark
+sys.modules["benchmarks"] = types.ModuleType("benchmarks")
+sys.modules["benchmarks.common"] = common
+spec = importlib.util.spec_from_file_location("benchmarks.base", base_py)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+out = {}
+for cls_name, method, params, number in (
+    ("CloneBenchmark", "time_clone", (1, 10, 100), (200, 20, 2)),
+    ("CloneBenchmark", "time_get_params", (1, 10, 100), (200, 20, 2)),
+    ("SearchCloneBenchmark", "time_fit", (90,), (1,)),
+):
+    for param, n in zip(params, number):
+        bench = getattr(module, cls_name)()
+        bench.setup(param)
+        body = getattr(bench, method)
+        body(param)
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.process_time()
+            for _ in range(n):
+                body(param)
+            best = min(best, (time.process_time() - start) / n)
+        out["%s.%s(%s)" % (cls_name, method, param)] = best
+print(json.dumps(out))
+'''
+
+
+def _fmt(seconds):
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return "%.3g %s" % (seconds / scale, unit)
+    return "%.3g ns" % (seconds * 1e9)
+
+
+def interleaved(version="1.9.1", out="bench-results/prs", rounds=5, repeats=5):
+    """Best CPU time per state over interleaved rounds (see the module docstring).
+
+    Parameters
+    ----------
+    version : str, default="1.9.1"
+        The series; the installed scikit-learn must be its release.
+    out : path-like, default="bench-results/prs"
+        Where ``interleaved.md`` is written.
+    rounds : int, default=5
+        How many times every state is measured, the states taking turns.
+    repeats : int, default=5
+        Repeats per body within one measurement (the best is kept).
+
+    Returns
+    -------
+    text : str
+        The table written.
+    """
+    names = (_patches.PATCHES_DIR / version / "series").read_text().split()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               MKL_NUM_THREADS="1", PYTHONPATH=str(_patches.REPO_DIR))
+    env.pop("SKLEARN_SLEP017_ENABLE", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        overlays = [
+            _patches.overlay(version, tmp / ("state%d" % k), upto=k)
+            for k in range(len(names) + 1)
+        ]
+        base_py = overlays[-1] / "src" / "asv_benchmarks" / "benchmarks" / "base.py"
+        labels = ["scikit-learn %s" % version] + [
+            "after %d (%s)" % (k + 1, name.split("-", 1)[1].rsplit(".", 1)[0])
+            for k, name in enumerate(names)
+        ] + ["%s, package's compiled clone enabled" % version]
+        states = [(path, "0") for path in overlays] + [(overlays[0], "1")]
+        best = [{} for _ in states]
+        for _ in range(rounds):
+            for k, (path, compiled) in enumerate(states):
+                done = subprocess.run(
+                    [sys.executable, "-c", _INTERLEAVED, str(path), str(base_py),
+                     compiled, str(repeats)],
+                    capture_output=True, text=True, env=env, cwd=str(tmp),
+                )
+                if done.returncode:
+                    raise RuntimeError(done.stderr)
+                for key, value in json.loads(done.stdout).items():
+                    best[k][key] = min(best[k].get(key, float("inf")), value)
+    keys = list(best[0])
+    lines = [
+        "| benchmark | " + " | ".join(labels) + " |",
+        "|---|" + "---:|" * len(labels),
+    ]
+    for key in keys:
+        cells = [_fmt(best[0][key])] + [
+            "%s (%.2f)" % (_fmt(b[key]), b[key] / best[0][key]) for b in best[1:]
+        ]
+        lines.append("| `%s` | %s |" % (key, " | ".join(cells)))
+    text = (
+        "Best CPU time of %d interleaved rounds x %d repeats per state "
+        "(ratio to %s in brackets).\n\n" % (rounds, repeats, labels[0])
+        + "\n".join(lines) + "\n"
+    )
+    (out / "interleaved.md").write_text(text)
+    return text
+
+
 def main(argv=None):
     """Command line: ``python -m maint_tools.pr_bench [--version V] [--out DIR]``.
 
@@ -188,7 +315,12 @@ def main(argv=None):
     parser.add_argument("--version", default="1.9.1")
     parser.add_argument("--out", default="bench-results/prs")
     parser.add_argument("--bench", default="CloneBenchmark")
+    parser.add_argument("--interleaved", type=int, metavar="ROUNDS", default=0,
+                        help="CPU-time rounds with the states taking turns, instead of asv")
     args = parser.parse_args(argv)
+    if args.interleaved:
+        print(interleaved(args.version, args.out, rounds=args.interleaved))
+        return 0
     for text in run(args.version, args.out, args.bench):
         print(text)
     return 0

@@ -5,7 +5,7 @@ The series is applied to the pristine sdist tree, which is then built and
 installed with meson-python (``pip install --no-build-isolation``) into a
 virtual environment of its own holding the build requirements the tree's
 ``pyproject.toml`` declares; its tests run against that install:
-``sklearn/tests/test_base.py`` (the new tests are there), the tests of
+``sklearn/tests/test_base.py`` and the test modules the series adds, the tests of
 the main users of ``clone`` (metadata routing, pipelines, frozen
 estimators) and ``sklearn/tests/test_docstrings.py`` restricted to the
 modules the series changes. The Cython modules the series adds are built by
@@ -161,7 +161,13 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2, build=True):
     ]
     summaries = []
     runs = [
-        ("test_base", ["sklearn/tests/test_base.py"]),
+        (
+            "test_base and the series' test modules",
+            sorted(
+                {"sklearn/tests/test_base.py"}
+                | {p for p in changed if "/tests/test_" in p and p.endswith(".py")}
+            ),
+        ),
         (
             "clone users (test_metadata_routing, test_pipeline, frozen)",
             [

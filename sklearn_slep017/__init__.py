@@ -8,12 +8,14 @@ does, and :func:`disable` undoes it.
 """
 
 from ._clone import clone, clone_parametrized, implementation
-from ._switch import disable, enable, enabled, is_enabled
+from ._profile import CloneProfile, profile
+from ._switch import disable, enable, enabled, is_enabled, status
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "CloneProfile",
     "clone",
     "clone_parametrized",
     "disable",
@@ -21,4 +23,6 @@ __all__ = [
     "enabled",
     "implementation",
     "is_enabled",
+    "profile",
+    "status",
 ]

@@ -28,7 +28,44 @@ SUBCOMMANDS = {
         "say which path the compiled clone takes for a class, and which "
         "override keeps it off the fast one (module:Class specs)",
     ),
+    "profile": (
+        "sklearn_slep017._profile_cli",
+        "run a script and report clone's share of its wall time, and what the "
+        "compiled clone would save on the trees it cloned",
+    ),
+    "status": (
+        "sklearn_slep017._status_cli",
+        "say which clone scikit-learn uses in a fresh process (the environment "
+        "variable included), and the versions",
+    ),
 }
+
+
+def version_text():
+    """The ``--version`` line: the package, its live implementation, scikit-learn.
+
+    Returns
+    -------
+    text : str
+        ``sklearn_slep017 <version> (implementation: <name>; scikit-learn
+        <version>; Python <version>)``.
+
+    Examples
+    --------
+    >>> from sklearn_slep017.__main__ import version_text
+    >>> version_text().startswith("sklearn_slep017 ")
+    True
+    """
+    import platform
+
+    import sklearn
+
+    import sklearn_slep017
+
+    return "sklearn_slep017 %s (implementation: %s; scikit-learn %s; Python %s)" % (
+        sklearn_slep017.__version__, sklearn_slep017.implementation(),
+        sklearn.__version__, platform.python_version(),
+    )
 
 # Verbs that moved out of the installed package: the maintainer tools of a
 # checkout (maint_tools/), with where to find them now.
@@ -59,6 +96,7 @@ def build_parser():
         prog="python -m sklearn_slep017",
         description="SLEP017's clone protocol for scikit-learn: tools.",
     )
+    parser.add_argument("--version", action="version", version=version_text())
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name, (module_name, help_text) in SUBCOMMANDS.items():

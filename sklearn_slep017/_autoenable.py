@@ -115,9 +115,9 @@ def _enable_now():
     _remove_finder()
     implementation = _state["implementation"]
     try:
-        import sklearn_slep017
+        import sklearn_slep017._switch
 
-        sklearn_slep017.enable(implementation)
+        sklearn_slep017._switch._enable(implementation, "environment")
     except Exception as exc:  # never break the user's ``import sklearn``
         _state.update(status="failed", error=repr(exc))
         _warn(

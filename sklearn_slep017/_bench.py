@@ -126,6 +126,12 @@ def add_arguments(parser):
         The ``bench`` subparser.
     """
     parser.add_argument(
+        "objects", nargs="*", metavar="MODULE:OBJECT",
+        help="your own estimator trees to time instead of the built-in workloads: "
+        "an estimator instance, a class (built with no arguments) or a factory "
+        "(called with none), as for the check verb, e.g. my_search:make_pipeline",
+    )
+    parser.add_argument(
         "--output", "-o", default="bench-results", metavar="DIR",
         help="directory for results.json, results.md and clone_time.png "
         "(default: %(default)s)",
@@ -193,10 +199,25 @@ def run(args):
     if numpy_size is None:
         numpy_size = QUICK["numpy"] if quick else DEFAULT_NUMPY
     repeats = args.repeats or (QUICK["repeats"] if quick else None)
+    objects = []
+    if getattr(args, "objects", None):
+        from .checks._cli import SpecError, load_estimator
+
+        for spec in args.objects:
+            try:
+                objects.append((spec, load_estimator(spec)))
+            except SpecError as exc:
+                print("error: %s: %s" % (spec, exc), file=sys.stderr)
+                return 2
+        # Your trees only, unless sizes of the built-in ones were asked for.
+        widths = args.widths or ()
+        flat = args.flat or 0
+        numpy_size = getattr(args, "numpy", None) or 0
     results = run_benchmark(
         widths=widths,
         flat=flat,
         numpy_size=numpy_size,
+        objects=objects,
         repeats=repeats,
         budget=args.budget,
         sample_time=QUICK["sample_time"] if quick else DEFAULT_SAMPLE_TIME,
@@ -221,9 +242,16 @@ def run(args):
 # -- workloads and implementations -----------------------------------------
 
 
-def _iter_workloads(widths, flat, numpy_size=0):
+def _count_workloads(widths, flat, numpy_size, objects):
+    return len(widths) + bool(flat) + 2 * bool(numpy_size) + len(objects)
+
+
+def _iter_workloads(widths, flat, numpy_size=0, objects=()):
     # Each workload comes with the smallest tree of its family (same classes)
-    # for the untimed warm-up call before every sample.
+    # for the untimed warm-up call before every sample; a user's tree warms
+    # on itself.
+    for spec, obj in objects:
+        yield (spec, "user", _workloads.count_nodes(obj), obj, obj)
     for width in widths:
         yield ("nested W=%d" % width, "nested", width,
                _workloads.nested_pipeline(width), _workloads.nested_pipeline(1))
@@ -524,6 +552,7 @@ def run_benchmark(
     budget=DEFAULT_BUDGET,
     sample_time=DEFAULT_SAMPLE_TIME,
     progress=None,
+    objects=(),
 ):
     """Time every implementation on every workload, interleaved.
 
@@ -549,7 +578,11 @@ def run_benchmark(
         Shortest duration of one timed sample: a faster call is looped over
         enough times to last this long, and the mean is the sample.
     progress : file-like or None, default=None
-        Where to write one line per workload and implementation as it goes.
+        Where to write one line per workload and implementation as it goes,
+        with the estimated time left after each workload.
+    objects : sequence of (str, object), default=()
+        The user's own trees, ``(label, estimator)``: each one a workload
+        (kind ``"user"``), timed before the built-in ones.
 
     Returns
     -------
@@ -577,14 +610,27 @@ def run_benchmark(
     entries = []
     repeats_used = {}
     failures = {}
+    total = _count_workloads(widths, flat, numpy_size, objects)
+    if repeats is None:
+        say("%d workload%s, about %s in total (a budget of %.3g s each, plus "
+            "calibration)" % (total, "" if total == 1 else "s",
+                              _fmt_time(total * budget * 1.2), budget))
     try:
-        for workload in _iter_workloads(widths, flat, numpy_size):
+        for done, workload in enumerate(
+            _iter_workloads(widths, flat, numpy_size, objects), start=1
+        ):
             found_entries, repeats_used[workload[0]] = _bench_workload(
                 implementations, names, workload, (repeats, budget, sample_time),
                 failures, say,
             )
             entries.extend(found_entries)
             del workload, found_entries
+            elapsed = _timing.clock() - say.start
+            if done < total:
+                say("%d/%d workloads done in %s; about %s left (estimated total %s)"
+                    % (done, total, _fmt_time(elapsed),
+                       _fmt_time(elapsed / done * (total - done)),
+                       _fmt_time(elapsed / done * total)))
     finally:
         if sklearn_slep017.is_enabled():
             sklearn_slep017.disable()
@@ -593,8 +639,11 @@ def run_benchmark(
     machine["loadavg_end"] = _loadavg()
     return dict(
         machine=machine,
-        settings=_settings((widths, flat, numpy_size), repeats, repeats_used,
-                           budget, sample_time, say.start),
+        settings=dict(
+            _settings((widths, flat, numpy_size), repeats, repeats_used,
+                      budget, sample_time, say.start),
+            objects=[label for label, _ in objects],
+        ),
         implementations={name: IMPLEMENTATIONS[name] for name in names},
         failures=failures,
         results=entries,
@@ -782,10 +831,13 @@ def plot(results, path):
         "compiled": dict(color="tab:green", marker="D"),
         "floor": dict(color="0.35", marker="x", linestyle="--"),
     }
+    # The nested pipelines against their size; without them (a run on the
+    # user's own trees), those trees against theirs.
+    curve = "nested" if any(e["kind"] == "nested" for e in results["results"]) else "user"
     for name in results["implementations"]:
         rows = sorted(
             (e for e in results["results"]
-             if e["kind"] == "nested" and e["implementation"] == name
+             if e["kind"] == curve and e["implementation"] == name
              and "error" not in e),
             key=lambda e: e["nodes"],
         )
@@ -801,12 +853,22 @@ def plot(results, path):
     ax.set_yscale("log")
     # Ticks where the workloads are, so each point reads as "nodes (W)".
     sizes = sorted({(e["nodes"], e["size"]) for e in results["results"]
-                    if e["kind"] == "nested"})
-    if sizes:
+                    if e["kind"] == curve})
+    if sizes and curve == "nested":
         ax.set_xticks([n for n, _ in sizes])
         ax.set_xticklabels(["%d\n(W=%d)" % (n, w) for n, w in sizes])
         ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    ax.set_xlabel("estimator nodes in the nested pipeline (width W)")
+        ax.set_xlabel("estimator nodes in the nested pipeline (width W)")
+    elif sizes:
+        labels = {}
+        for e in results["results"]:
+            if e["kind"] == "user":
+                labels.setdefault(e["nodes"], []).append(e["workload"])
+        ax.set_xticks(sorted(labels))
+        ax.set_xticklabels(["%d\n%s" % (n, "\n".join(labels[n])) for n in sorted(labels)],
+                           fontsize=7)
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_xlabel("estimator nodes of your tree")
     ax.set_ylabel("time per clone (s), median; bars: min to max")
     ax.set_title(
         "clone time vs tree size\nPython %s, scikit-learn %s, numpy %s, "

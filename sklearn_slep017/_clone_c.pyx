@@ -24,11 +24,13 @@ when it is deep, or when the running thread's real stack (asked of the
 platform) is half used; see ``docs/compiled_core.rst``.
 """
 
+import atexit
 import builtins
 import copy
 import sys
 import threading
 import types
+import weakref
 
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF
@@ -134,6 +136,11 @@ cdef str _S_SORTED = "sorted"
 cdef str _S_SUPER = "super"
 cdef str _S_STEPS_ATTR = "_steps_attr"
 
+# The builtins the recognised functions read, as they were at import.
+cdef dict _BUILTINS = {
+    "dict": dict, "getattr": builtins.getattr, "sorted": builtins.sorted, "super": builtins.super,
+}
+
 cdef tuple _EMPTY = ()
 cdef dict _DEEP_FALSE = {"deep": False}
 
@@ -165,8 +172,16 @@ cdef inline bint _is_bound_to(object method, object owner, tuple funcs) except -
     func = <object>PyMethod_GET_FUNCTION(method)
     for known in funcs:
         if known is func:
-            return True
+            return _runs_original_code(func)
     return False
+
+
+cdef inline bint _runs_original_code(object func) except -1:
+    # _compat.runs_original_code: a recognised function whose __code__ was
+    # replaced is no longer the function it was recognised as.
+    if type(func) is not _FunctionType:
+        return True
+    return <object>PyFunction_GetCode(func) is _ORIGINAL_CODES.get(id(func))
 
 
 # ---------------------------------------------------------------------------
@@ -224,7 +239,7 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
         return False
     func = <object>PyMethod_GET_FUNCTION(method)
     if func is _UPSTREAM_GET_PARAMS:
-        return True
+        return _upstream_get_params_intact()
     # the computed entry read directly, without a Python call, once it exists
     known = (<list>_KNOWN_GET_PARAMS_LIST)[0] if _KNOWN_GET_PARAMS_LIST else _known_get_params()
     composition, overrides = known
@@ -233,11 +248,16 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
             break
     else:
         return False
+    if not _runs_original_code(func) or (owner is not None and not _super_is(func, owner)):
+        return False
     # ``self._get_params`` or ``super(owner, self)._get_params``
     private = getattr(obj if owner is None else super(owner, obj), _S_GET_PARAMS_PRIVATE)
     if not PyMethod_Check(private) or PyMethod_GET_SELF(private) is not <PyObject*>obj:
         return False
-    if <object>PyMethod_GET_FUNCTION(private) is not composition.__dict__[_S_GET_PARAMS_PRIVATE]:
+    private_func = <object>PyMethod_GET_FUNCTION(private)
+    if private_func is not composition.__dict__[_S_GET_PARAMS_PRIVATE]:
+        return False
+    if not _runs_original_code(private_func) or not _super_is(private_func, composition):
         return False
     # ``super().get_params`` inside ``_BaseComposition._get_params``
     inner = getattr(super(composition, obj), _S_GET_PARAMS)
@@ -245,6 +265,30 @@ cdef bint _get_params_is_base(object obj, object method) except -1:
         PyMethod_Check(inner)
         and PyMethod_GET_SELF(inner) is <PyObject*>obj
         and <object>PyMethod_GET_FUNCTION(inner) is _UPSTREAM_GET_PARAMS
+        and _upstream_get_params_intact()
+    )
+
+
+cdef bint _upstream_get_params_intact() except -1:
+    # BaseEstimator.get_params runs its own code, and the globals it reads
+    # with deep=False (``dict``, ``getattr``) are the builtins.
+    return (
+        _runs_original_code(_UPSTREAM_GET_PARAMS)
+        and _reads_builtin(_UPSTREAM_GET_PARAMS, "dict")
+        and _reads_builtin(_UPSTREAM_GET_PARAMS, _S_GETATTR)
+    )
+
+
+cdef bint _super_is(object func, object owner) except -1:
+    # ``super()`` in ``func`` is ``super(owner, self)``: its ``__class__``
+    # cell holds ``owner`` and the global ``super`` is the builtin.
+    closure = func.__closure__
+    return (
+        type(closure) is tuple
+        and len(<tuple>closure) == 1
+        and func.__code__.co_freevars == ("__class__",)
+        and clone_cell_get((<tuple>closure)[0]) is owner
+        and _reads_builtin(func, _S_SUPER)
     )
 
 
@@ -268,9 +312,7 @@ cdef inline bint _reads_builtin(object func, str name) except -1:
     func_builtins = getattr(func, _S_BUILTINS)
     if type(func_builtins) is not dict:
         return False
-    return (<dict>func_builtins).get(name) is (
-        _getattr if name is _S_GETATTR else _sorted if name is _S_SORTED else _super
-    )
+    return (<dict>func_builtins).get(name) is _BUILTINS[name]
 
 
 cdef bint _is_skbase_get_params(object obj, object method) except -1:
@@ -616,6 +658,520 @@ cdef inline int _enter() except -1:
 
 
 # ---------------------------------------------------------------------------
+# Per-class facts, kept exact by CPython's own change notifications.
+#
+# For the class ``t`` of an estimator, the facts say what every read upstream's
+# clone makes of an instance resolves to, as long as the instance's own
+# ``__dict__`` does not shadow it: ``__sklearn_clone__`` and ``get_params``
+# (and, through it, ``_get_param_names``) are the default functions, with
+# their original code; ``__class__`` is object's; no class attribute is named
+# like a parameter or like the attributes clone probes (``_metadata_request``,
+# ``_sklearn_output_config``, ``_skl_callbacks``); the parameter names, read
+# through the shared names cache. With them, a node costs a look-up of each
+# of those names in the instance's ``__dict__`` (what the generic attribute
+# look-up ends in, without a bound method per read) and the constructor.
+#
+# They stand only while CPython says that neither ``t`` (with its bases) nor
+# its metaclass has changed (_clone_capi.h: type watchers from 3.12, version
+# tags on 3.11, none on 3.10). What a type notification does not cover is
+# checked on every node (_guards_hold): the code of the functions recognised
+# by identity, the ``__init__``'s code and attribute dict, the globals those
+# functions read, the ``__class__`` cells behind their ``super()``. Every
+# check is made again after user code ran in the middle of a node (the
+# parameters' clones, the constructor), before a fact is used again.
+
+cdef extern from "_clone_capi.h":
+    int CLONE_FACTS_MODE
+    unsigned int clone_type_tag(object type)
+    ctypedef int (*clone_type_callback)(PyTypeObject*) noexcept
+    int clone_type_add_watcher(clone_type_callback callback) except? -1
+    int clone_type_watch(int watcher, object type) except -1
+    int clone_type_clear_watcher(int watcher) except -1
+    int clone_flag_load(int* flag)
+    void clone_flag_store(int* flag, int value)
+    bint clone_is_plain_metaclass(object meta)
+    bint clone_type_has_generic_getattr(object type)
+    bint clone_has_generic_setattr(object obj)
+    bint clone_type_is_mutable(object type)
+    bint clone_is_metatype(object type)
+    PyObject* clone_exception_save()
+    void clone_exception_restore(PyObject* exc)
+    object clone_cell_get(object cell)
+    object clone_dict_values(object d)
+    void clone_dict_clear(object d)
+
+
+cdef extern from "Python.h":
+    ctypedef struct PyTypeObject
+    Py_ssize_t PyDict_Size(object d) except -1
+
+
+cdef object _TYPE_MRO = type.__dict__["__mro__"]
+cdef object _TYPE_DICT = type.__dict__["__dict__"]
+cdef object _TYPE_DICTOFFSET = type.__dict__["__dictoffset__"]
+cdef object _TYPE_INIT = type.__dict__["__init__"]
+cdef object _TYPE_MRO_METHOD = type.__dict__["mro"]
+cdef object _OBJECT_INIT = object.__dict__["__init__"]
+cdef object _OBJECT_CLASS = object.__dict__["__class__"]
+cdef object _classmethod = classmethod
+cdef object _weakref = weakref.ref
+cdef object _UNKNOWN = object()
+# A name no class defines: looking it up on a class gives the class (and its
+# bases and metaclass) a version tag on 3.11, running no user code.
+cdef str _S_TAG_PROBE = "__sklearn_slep017_facts__"
+# id(function) -> its code when recognised (_compat.runs_original_code).
+cdef dict _ORIGINAL_CODES = _compat.ORIGINAL_CODES
+
+# id(class) -> its _Facts. Entries leave with their class (a weak reference's
+# callback) or are replaced when they no longer hold.
+cdef dict _FACTS = {}
+# 3.12+: id(class or metaclass) -> {id(facts): facts} resting on it; a
+# watcher's notification pops the box and clears each one's ``valid``.
+cdef dict _DEPENDENTS = {}
+# The type watcher's id (3.12+), -1 where there is none: set once, at import.
+cdef int _WATCHER = -1
+
+
+cdef class _Facts:
+    """What the clone may assume about one class, while CPython says so."""
+    cdef int valid                  # 3.12+: cleared by the watcher
+    cdef unsigned int tag           # 3.11: the class's version tag
+    cdef unsigned int meta_tag      # 3.11: the metaclass's (0: immutable)
+    cdef object meta                # type(class) when taken
+    cdef object tref                # weak reference to the class
+    cdef bint usable                # False: instances take the general path
+    cdef tuple names                # parameter names, the shared cache's tuple
+    cdef object init_ref            # weak reference to __init__ (None: object's)
+    cdef object init_code
+    cdef tuple codes                # (function, code, ...): recognised by identity
+    cdef tuple globals_read         # (function globals, builtins, name, builtin, ...)
+    cdef tuple cells                # (cell, contents, ...): super()'s __class__
+    cdef tuple shadows              # names an instance __dict__ must not hold
+
+
+cdef int _on_type_modified(PyTypeObject* changed) noexcept:
+    # PyType_Modified's notification (3.12+), on the thread that changes the
+    # class: clear every fact resting on it. Must not raise; should even that
+    # fail (no memory for the key), no published fact is kept.
+    cdef PyObject* saved = clone_exception_save()
+    try:
+        box = _DEPENDENTS.pop(PyLong_FromVoidPtr(<void*>changed), None)
+        if box is not None:
+            # a snapshot: a builder may still be adding to the popped box
+            for facts in clone_dict_values(box):
+                clone_flag_store(&(<_Facts>facts).valid, 0)
+    except BaseException:
+        clone_dict_clear(_FACTS)
+    clone_exception_restore(saved)
+    return 0
+
+
+def _stop_watching():
+    # At interpreter exit, before this module's dicts are torn down: no
+    # notification may reach them any more, and no fact is used after.
+    global _WATCHER
+    watcher, _WATCHER = _WATCHER, -1
+    clone_type_clear_watcher(watcher)
+
+
+if CLONE_FACTS_MODE == 2:
+    try:
+        _WATCHER = clone_type_add_watcher(_on_type_modified)
+    except RuntimeError:  # every watcher id taken: no facts, exact path
+        _WATCHER = -1
+    else:
+        atexit.register(_stop_watching)
+
+
+cdef object _lookup(tuple mro, str name):
+    # What CPython's MRO look-up finds for ``name`` (the first class dict of
+    # the MRO holding it), or _ABSENT.
+    for base in mro:
+        found = _TYPE_DICT.__get__(base).get(name, _ABSENT)
+        if found is not _ABSENT:
+            return found
+    return _ABSENT
+
+
+cdef class _Forget:
+    """The weak reference callback of a class with facts: they go with it,
+    unless newer ones took its key."""
+    cdef object key
+    cdef _Facts facts
+
+    def __call__(self, ref):
+        if _FACTS.get(self.key) is self.facts:
+            _FACTS.pop(self.key, None)
+        _DEPENDENTS.pop(self.key, None)
+        meta_box = _DEPENDENTS.get(PyLong_FromVoidPtr(<void*>self.facts.meta))
+        if meta_box is not None:
+            meta_box.pop(id(self.facts), None)
+
+
+cdef inline bint _type_facts_hold(_Facts facts, object t) noexcept:
+    """Whether the class facts still hold for ``t``, the class they were taken on."""
+    if type(t) is not facts.meta:
+        return False
+    if CLONE_FACTS_MODE == 1:
+        return clone_type_tag(t) == facts.tag and (
+            facts.meta_tag == 0 or clone_type_tag(facts.meta) == facts.meta_tag
+        )
+    return clone_flag_load(&facts.valid) != 0
+
+
+cdef bint _guards_hold(_Facts facts) except -1:
+    """What no type notification covers, checked on every use."""
+    cdef PyObject* found = NULL
+    cdef tuple t
+    cdef Py_ssize_t i
+    if facts.init_ref is not None:
+        if clone_weakref_get_ref(facts.init_ref, &found) != 1:
+            return False
+        init = <object>found
+        Py_DECREF(init)
+        if <object>PyFunction_GetCode(init) is not facts.init_code:
+            return False
+        attributes = PyObject_GenericGetDict(init, NULL)
+        if attributes and _names_from_attributes(attributes):
+            return False
+    t = facts.codes
+    for i in range(0, len(t), 2):
+        if <object>PyFunction_GetCode(t[i]) is not t[i + 1]:
+            return False
+    t = facts.globals_read
+    for i in range(0, len(t), 4):
+        if t[i + 2] in <dict>t[i] or (<dict>t[i + 1]).get(t[i + 2]) is not t[i + 3]:
+            return False
+    t = facts.cells
+    for i in range(0, len(t), 2):
+        if clone_cell_get(t[i]) is not t[i + 1]:
+            return False
+    return True
+
+
+cdef object _facts_of(object t):
+    """The facts of class ``t`` that hold now, or None."""
+    cdef PyObject* found = NULL
+    cdef _Facts facts
+    if CLONE_FACTS_MODE == 0 or (CLONE_FACTS_MODE == 2 and _WATCHER < 0):
+        return None
+    key = PyLong_FromVoidPtr(<void*>t)
+    if clone_dict_get_ref(_FACTS, key, &found) == 1:
+        facts = <_Facts>found
+        Py_DECREF(facts)
+        if _type_facts_hold(facts, t):
+            if CLONE_FACTS_MODE == 1:
+                return facts  # a tag is never given to two classes
+            if clone_weakref_get_ref(facts.tref, &found) == 1:
+                Py_DECREF(<object>found)
+                if found is <PyObject*>t:
+                    return facts
+    return _take_facts(t, key)
+
+
+cdef object _take_facts(object t, object key):
+    # Facts are taken only of a class whose changes CPython will report, and
+    # kept only if none was reported while they were being taken.
+    cdef _Facts facts
+    meta = type(t)
+    if (
+        not clone_type_has_generic_getattr(t)
+        or clone_is_metatype(t)
+        or not clone_is_plain_metaclass(meta)
+    ):
+        return None  # decided by slots: cheap to decide again
+    mutable_meta = clone_type_is_mutable(meta)
+    facts = _Facts.__new__(_Facts)
+    facts.meta = meta
+    if CLONE_FACTS_MODE == 1:
+        _getattr(t, _S_TAG_PROBE, None)
+        facts.tag = clone_type_tag(t)
+        facts.meta_tag = clone_type_tag(meta) if mutable_meta else 0
+        if facts.tag == 0 or (mutable_meta and facts.meta_tag == 0):
+            return None
+        _fill_facts(facts, t, meta)
+        if not _type_facts_hold(facts, t):
+            return None
+    else:
+        # In the box before the watch: a change reported from then on clears
+        # ``valid``; a box replaced meanwhile means a change was reported
+        # before these facts could be cleared by it.
+        facts.valid = 1
+        box = _DEPENDENTS.setdefault(key, {})
+        box[id(facts)] = facts
+        meta_box = None
+        if mutable_meta:
+            meta_key = PyLong_FromVoidPtr(<void*>meta)
+            meta_box = _DEPENDENTS.setdefault(meta_key, {})
+            meta_box[id(facts)] = facts
+        if clone_type_watch(_WATCHER, t) != 1:
+            return None
+        if mutable_meta and clone_type_watch(_WATCHER, meta) != 1:
+            return None
+        _fill_facts(facts, t, meta)
+        if not clone_flag_load(&facts.valid) or _DEPENDENTS.get(key) is not box:
+            return None
+        if mutable_meta and _DEPENDENTS.get(meta_key) is not meta_box:
+            return None
+    cdef _Forget forget = _Forget.__new__(_Forget)
+    forget.key = key
+    forget.facts = facts
+    facts.tref = _weakref(t, forget)
+    _FACTS[key] = facts
+    return facts
+
+
+cdef object _known_code(object func):
+    # The code a recognised function had when this module was imported.
+    return _ORIGINAL_CODES.get(id(func)) if type(func) is _FunctionType else None
+
+
+cdef int _fill_facts(_Facts facts, object t, object meta) except -1:
+    """Read the facts of ``t`` off its MRO; ``usable`` stays False unless all hold."""
+    cdef list codes = []
+    cdef list globals_read = []
+    cdef list cells = []
+    facts.usable = False
+    facts.names = ()
+    facts.codes = facts.globals_read = facts.cells = facts.shadows = ()
+    if not clone_is_plain_metaclass(meta):
+        return 0
+    mro = _TYPE_MRO.__get__(t)
+    meta_mro = _TYPE_MRO.__get__(meta)
+    if type(mro) is not tuple or type(meta_mro) is not tuple:
+        return 0
+    # A class whose MRO a metaclass computes loses its tag silently when the
+    # MRO is recomputed: never one of those, nor under such a metaclass.
+    for base in mro:
+        if _lookup(_TYPE_MRO.__get__(type(base)), "mro") is not _TYPE_MRO_METHOD:
+            return 0
+    if _lookup(meta_mro, "mro") is not _TYPE_MRO_METHOD:
+        return 0
+    # ``cls.__init__`` (in _get_param_names) is the class's own when the
+    # metaclass's __init__ is not a data descriptor
+    meta_init = _lookup(meta_mro, _S_INIT)
+    if meta_init is not _TYPE_INIT and type(meta_init) is not _FunctionType:
+        return 0
+    if _TYPE_DICTOFFSET.__get__(t) == 0:
+        return 0
+    if _lookup(mro, "__class__") is not _OBJECT_CLASS:
+        return 0
+    shadows = [_S_SKLEARN_CLONE, _S_GET_PARAMS, _S_GET_PARAM_NAMES]
+
+    method = _lookup(mro, _S_SKLEARN_CLONE)
+    if method is not _ABSENT:
+        if not any([method is f for f in _DEFAULT_SKLEARN_CLONE_FUNCS]):
+            return 0
+        if type(method) is _FunctionType:
+            codes += [method, _known_code(method)]
+
+    # get_params(deep=False): upstream's, or a composition's that provably
+    # returns upstream's (_compat.known_get_params)
+    method = _lookup(mro, _S_GET_PARAMS)
+    if method is not _UPSTREAM_GET_PARAMS:
+        composition, overrides = _known_get_params()
+        for override, owner in overrides:
+            if override is method:
+                break
+        else:
+            return 0
+        if owner is None:
+            private = _lookup(mro, _S_GET_PARAMS_PRIVATE)
+            shadows.append(_S_GET_PARAMS_PRIVATE)
+        else:
+            private = _lookup(_after(mro, owner), _S_GET_PARAMS_PRIVATE)
+            if not _uses_super(method, owner, cells, globals_read):
+                return 0
+        if private is not composition.__dict__[_S_GET_PARAMS_PRIVATE]:
+            return 0
+        if not _uses_super(private, composition, cells, globals_read):
+            return 0
+        if _lookup(_after(mro, composition), _S_GET_PARAMS) is not _UPSTREAM_GET_PARAMS:
+            return 0
+        codes += [method, _known_code(method), private, _known_code(private)]
+    codes += [_UPSTREAM_GET_PARAMS, _known_code(_UPSTREAM_GET_PARAMS)]
+    for name in ("dict", "getattr"):
+        globals_read += _global_read(_UPSTREAM_GET_PARAMS, name)
+
+    method = _lookup(mro, _S_GET_PARAM_NAMES)
+    if type(method) is not _classmethod:
+        return 0
+    func = method.__func__
+    if not any([func is f for f in _DEFAULT_GET_PARAM_NAMES_FUNCS]):
+        return 0
+    if type(func) is _FunctionType:
+        codes += [func, _known_code(func)]
+
+    init = _lookup(mro, _S_INIT)
+    if init is _OBJECT_INIT:
+        facts.init_ref = None
+    elif type(init) is _FunctionType:
+        facts.init_ref = _weakref(init)
+        facts.init_code = <object>PyFunction_GetCode(init)
+    else:
+        return 0
+    try:
+        names = _param_names_slow(t, init)
+    except Exception:  # *args: the general path raises upstream's error
+        return 0
+    for name in names:
+        if type(name) is not str or _lookup(mro, name) is not _ABSENT or name in shadows:
+            return 0
+    for name in (_S_METADATA, _S_OUTPUT, _S_CALLBACKS):
+        if _lookup(mro, name) is not _ABSENT:
+            return 0
+    for i in range(1, len(codes), 2):
+        if codes[i] is None:  # a function whose code was not captured
+            return 0
+    for i in range(0, len(globals_read), 4):
+        if globals_read[i] is None:  # globals or builtins not plain dicts
+            return 0
+    facts.names = names
+    facts.codes = tuple(codes)
+    facts.globals_read = tuple(globals_read)
+    facts.cells = tuple(cells)
+    facts.shadows = tuple(shadows)
+    facts.usable = True
+    if not _guards_hold(facts):
+        facts.usable = False
+    return 0
+
+
+cdef list _global_read(object func, str name):
+    # ``name`` as ``func`` reads it: its globals, then its builtins.
+    func_builtins = func.__builtins__
+    module_globals = <object>PyFunction_GetGlobals(func)
+    if type(func_builtins) is not dict or type(module_globals) is not dict:
+        return [None, None, None, None]
+    return [module_globals, func_builtins, name, _BUILTINS[name]]
+
+
+cdef tuple _after(tuple mro, object cls):
+    # What ``super(cls, obj)`` searches: the MRO past ``cls`` (by identity).
+    for i in range(len(mro)):
+        if mro[i] is cls:
+            return mro[i + 1:]
+    return ()
+
+
+cdef bint _uses_super(object func, object owner, list cells, list globals_read) except -1:
+    # ``super()`` in ``func`` is ``super(owner, self)``: its __class__ cell,
+    # and the builtin ``super``.
+    closure = func.__closure__
+    freevars = func.__code__.co_freevars
+    if type(closure) is not tuple or freevars != ("__class__",):
+        return False
+    cells += [closure[0], owner]
+    globals_read += _global_read(func, "super")
+    return True
+
+
+cdef inline bint _shadowed(object attributes, Py_ssize_t n, tuple shadows) except -1:
+    """Whether an instance ``__dict__`` holding the ``n`` parameters (just
+    read) also holds a name that shadows a method clone reads. Holding only
+    them, it cannot: no parameter is named like one (_fill_facts)."""
+    if PyDict_Size(attributes) == n:
+        return False
+    for name in shadows:
+        if name in <dict>attributes:
+            return True
+    return False
+
+
+cdef object _clone_known(object estimator, object t, _Facts facts, _Guard* g, int depth):
+    """``clone_parametrized(estimator)`` through the facts of its class, or
+    _UNKNOWN (nothing observable done) when one does not hold for it."""
+    cdef PyObject* found = NULL
+    cdef Py_ssize_t i, n
+    cdef tuple names = facts.names
+    cdef list values
+    if not facts.usable or not _guards_hold(facts):
+        return _UNKNOWN
+    attributes = PyObject_GenericGetDict(estimator, NULL)
+    n = len(names)
+    values = [None] * n
+    for i in range(n):
+        if clone_dict_get_ref(attributes, names[i], &found) != 1:
+            return _UNKNOWN  # upstream's getattr raises: the general path does
+        value = <object>found
+        Py_DECREF(value)
+        values[i] = value
+    if _shadowed(attributes, n, facts.shadows):
+        return _UNKNOWN
+    # From here on user code runs (the parameters' clones, the constructor):
+    # every fact is checked again before it is used. The keyword dict is
+    # filled as the values are cloned: nobody else can see it meanwhile.
+    new_object_params = {}
+    for i in range(n):
+        value = values[i]
+        vt = type(value)
+        if not (value is None or vt is int or vt is float or vt is str or vt is bool):
+            try:
+                value = _clone(value, False, g, depth)
+            except Exception as exc:
+                annotate_parameter(exc, estimator, names[i])
+                raise
+            values[i] = value
+        new_object_params[names[i]] = value
+    new_object = PyObject_Call(t, _EMPTY, new_object_params)
+    if (
+        type(estimator) is t
+        and type(new_object) is t
+        and _type_facts_hold(facts, t)
+        and _guards_hold(facts)
+    ):
+        result = _finish_known(estimator, new_object, facts, values)
+        if result is not _UNKNOWN:
+            return result
+    return _finish(estimator, new_object, (names, values), new_object_params, g, depth)
+
+
+cdef object _finish_known(object estimator, object new_object, _Facts facts, list values):
+    """The rest of a node once its clone is made, through the facts; _UNKNOWN
+    (nothing observable done) where the general path must take over."""
+    cdef PyObject* found = NULL
+    cdef Py_ssize_t i
+    cdef tuple names = facts.names
+    cdef Py_ssize_t n = len(names)
+    attributes = PyObject_GenericGetDict(estimator, NULL)
+    if _METADATA_MODE and _S_METADATA in <dict>attributes:
+        return _UNKNOWN  # a request to carry: the general path does it
+    new_attributes = PyObject_GenericGetDict(new_object, NULL)
+    # Upstream reads every parameter back before comparing any: a missing
+    # one is its AttributeError (the general path's), whatever the others.
+    cdef Py_ssize_t modified = -1
+    for i in range(n):
+        if clone_dict_get_ref(new_attributes, names[i], &found) != 1:
+            return _UNKNOWN
+        Py_DECREF(<object>found)
+        if modified < 0 and found is not <PyObject*>values[i]:
+            modified = i
+    if _shadowed(new_attributes, n, facts.shadows):
+        return _UNKNOWN
+    # Setting the callbacks may run a __setattr__: the probe after it is then
+    # the general one.
+    facts_hold = True
+    if _HAS_CALLBACKS and clone_dict_get_ref(attributes, _S_CALLBACKS, &found) == 1:
+        callbacks = <object>found
+        Py_DECREF(callbacks)
+        new_object._skl_callbacks = callbacks
+        facts_hold = clone_has_generic_setattr(new_object)
+    if modified >= 0:
+        raise mark_constructor(_modified_parameter_error(estimator, names[modified]))
+    if _HAS_OUTPUT_CONFIG:
+        if facts_hold:
+            if clone_dict_get_ref(attributes, _S_OUTPUT, &found) == 1:
+                config = <object>found
+                Py_DECREF(config)
+                new_object._sklearn_output_config = _deepcopy_output_config(config)
+        elif _probe(estimator, _S_OUTPUT) is not _ABSENT:
+            new_object._sklearn_output_config = _deepcopy_output_config(
+                estimator._sklearn_output_config
+            )
+    return new_object
+
+
+# ---------------------------------------------------------------------------
 # The recursion.
 
 cdef object _clone_container(object estimator, object t, bint safe, _Guard* g, int depth):
@@ -686,18 +1242,24 @@ cdef object _clone(object estimator, bint safe, _Guard* g, int depth):
     try:
         if (t is dict and _CLONES_DICT) or t is list or t is tuple or t is set or t is frozenset:
             return _clone_container(estimator, t, safe, g, depth + 1)
+        facts = _facts_of(t)
+        if facts is not None:
+            result = _clone_known(estimator, t, <_Facts>facts, g, depth + 1)
+            if result is not _UNKNOWN:
+                return result
         if _probe(estimator, _S_SKLEARN_CLONE) is not _ABSENT and not _isclass(estimator):
             method = getattr(estimator, _S_SKLEARN_CLONE)
             if _is_bound_to(method, estimator, _DEFAULT_SKLEARN_CLONE_FUNCS):
-                return _clone_parametrized(estimator, True, g, depth + 1)
+                return _clone_parametrized(estimator, True, g, depth + 1, facts is None)
             return method()
-        return _clone_parametrized(estimator, safe, g, depth + 1)
+        return _clone_parametrized(estimator, safe, g, depth + 1, facts is None)
     finally:
         Py_LeaveRecursiveCall()
 
 
-cdef object _clone_parametrized(object estimator, bint safe, _Guard* g, int depth):
-    """``clone_parametrized(estimator, safe=safe)``."""
+cdef object _clone_parametrized(object estimator, bint safe, _Guard* g, int depth, bint try_facts=True):
+    """``clone_parametrized(estimator, safe=safe)``; ``try_facts`` False when
+    the caller already found that the class's facts do not serve."""
     cdef object t = type(estimator)
     cdef Py_ssize_t i, n = 0
     cdef tuple names = None
@@ -708,6 +1270,12 @@ cdef object _clone_parametrized(object estimator, bint safe, _Guard* g, int dept
     # the class with each: a metaclass's __eq__ runs, and may say yes
     if type(t) is not _type and PySequence_Contains(_CONTAINER_TYPES, t):
         return _clone_container(estimator, t, safe, g, depth)
+    if try_facts:
+        facts = _facts_of(t)
+        if facts is not None:
+            result = _clone_known(estimator, t, <_Facts>facts, g, depth)
+            if result is not _UNKNOWN:
+                return result
     if _probe(estimator, _S_GET_PARAMS) is _ABSENT or _isclass(estimator):
         if not safe:
             try:
@@ -755,7 +1323,22 @@ cdef object _clone_parametrized(object estimator, bint safe, _Guard* g, int dept
         new_object = PyObject_Call(klass, _EMPTY, new_object_params)
     else:  # whatever a broken get_params returned: klass(**it), as upstream
         new_object = _call_with(klass, new_object_params)
+    return _finish(estimator, new_object, shallow, new_object_params, g, depth)
 
+
+cdef object _finish(object estimator, object new_object, object shallow, object new_object_params, _Guard* g, int depth):
+    """The rest of ``clone_parametrized`` once the clone is made: carry the
+    metadata request, read the clone's parameters back and compare, carry
+    callbacks and output configuration. ``shallow`` is the estimator's
+    ``get_params(deep=False)`` as ``_shallow_params`` returned it, its values
+    now cloned."""
+    cdef Py_ssize_t i, n = 0
+    cdef tuple names = None
+    cdef list values = None
+    if type(shallow) is tuple:
+        names = <tuple>(<tuple>shallow)[0]
+        values = <list>(<tuple>shallow)[1]
+        n = len(names)
     if _METADATA_MODE:
         if clone_has_generic_getattr(estimator):
             # type(estimator).__getattribute__ is the generic one: a miss is
@@ -847,8 +1430,8 @@ get_param_names.__doc__ = _clone_py.get_param_names.__doc__.replace(
     "_clone_py", "_clone_c"
 )
 
-_compat.DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
-_compat.DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)
+_compat.add_default(_compat.DEFAULT_SKLEARN_CLONE_FUNCS, sklearn_clone)
+_compat.add_default(_compat.DEFAULT_GET_PARAM_NAMES_FUNCS, get_param_names)
 _DEFAULT_SKLEARN_CLONE_FUNCS = tuple(_compat.DEFAULT_SKLEARN_CLONE_FUNCS)
 _DEFAULT_GET_PARAM_NAMES_FUNCS = tuple(_compat.DEFAULT_GET_PARAM_NAMES_FUNCS)
 

@@ -156,6 +156,211 @@ clone_is_fixed_type(PyObject *type)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Per-class facts: what tells the compiled clone that a class is unchanged */
+/*
+ * The compiled clone remembers facts about a class (which get_params and
+ * __sklearn_clone__ its instances resolve to, its parameter names, that no
+ * class attribute shadows them ...) only while CPython itself says the class
+ * has not changed since:
+ *
+ * - 3.12 and later: a type watcher (PyType_AddWatcher, PyType_Watch), called
+ *   by PyType_Modified on the class and, through its subclasses, on every
+ *   change of a base. PyType_Modified notifies only a type that holds a
+ *   valid version tag, so a class gets facts only after
+ *   PyUnstable_Type_AssignVersionTag (the documented unstable tier, beside
+ *   the watchers) says it holds one; a class that cannot hold one gets none.
+ * - 3.11, whose internals no longer change: the type's version tag itself.
+ *   PyType_Modified clears the tag of the class and of all its subclasses;
+ *   new tags come from a counter that is never reset, so an unchanged tag
+ *   is an unchanged class (and its bases).
+ * - 3.10: sys._clear_type_cache() renumbers the tags from 0, so a tag can come
+ *   back after a change: no facts, every clone takes the exact general path.
+ */
+
+/* 2: watched (3.12+), 1: tagged (3.11), 0: no facts (3.10). */
+#if PY_VERSION_HEX >= 0x030C0000
+#  define CLONE_FACTS_MODE 2
+#elif PY_VERSION_HEX >= 0x030B0000
+#  define CLONE_FACTS_MODE 1
+#else
+#  define CLONE_FACTS_MODE 0
+#endif
+
+/* 3.11: the class's version tag, 0 while it holds none. Elsewhere 0. */
+static inline unsigned int
+clone_type_tag(PyObject *type)
+{
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    PyTypeObject *tp = (PyTypeObject *)type;
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) {
+        return 0;
+    }
+    return tp->tp_version_tag;
+#else
+    (void)type;
+    return 0;
+#endif
+}
+
+typedef int (*clone_type_callback)(PyTypeObject *);
+
+/* 3.12+: a new type watcher's id, -1 with an exception set when none is
+   free. Elsewhere -1, no exception. */
+static inline int
+clone_type_add_watcher(clone_type_callback callback)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyType_AddWatcher(callback);
+#else
+    (void)callback;
+    return -1;
+#endif
+}
+
+/* 3.12+: give the watcher id back (at interpreter exit, before the module
+   that holds the facts is torn down). Elsewhere nothing. */
+static inline int
+clone_type_clear_watcher(int watcher)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return watcher < 0 ? 0 : PyType_ClearWatcher(watcher);
+#else
+    (void)watcher;
+    return 0;
+#endif
+}
+
+/* 3.12+: watch the class, then make sure it holds a version tag (without
+   one, PyType_Modified returns before notifying). 1 when changes to the
+   class and its bases will be reported from now on, 0 when they may not be
+   (a class that cannot hold a tag), -1 on error. In that order: a change
+   between the two calls finds the class already watched. Elsewhere 0. */
+static inline int
+clone_type_watch(int watcher, PyObject *type)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    if (PyType_Watch(watcher, type) < 0) {
+        return -1;
+    }
+    return PyUnstable_Type_AssignVersionTag((PyTypeObject *)type) ? 1 : 0;
+#else
+    (void)watcher;
+    (void)type;
+    return 0;
+#endif
+}
+
+/* A flag another thread may clear (a watcher fires on the thread that
+   changes the class): read and written atomically where the compiler can,
+   so that free-threaded builds see either value, never a torn one. */
+static inline int
+clone_flag_load(int *flag)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+#else
+    return *(volatile int *)flag;
+#endif
+}
+
+static inline void
+clone_flag_store(int *flag, int value)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __atomic_store_n(flag, value, __ATOMIC_RELEASE);
+#else
+    *(volatile int *)flag = value;
+#endif
+}
+
+/* A metaclass that looks attributes up and compares classes as type does
+   (no __getattribute__, no __eq__ of its own: upstream's
+   ``klass in (list, tuple, set, frozenset)`` then runs no user code). */
+static inline int
+clone_is_plain_metaclass(PyObject *meta)
+{
+    return ((PyTypeObject *)meta)->tp_getattro == PyType_Type.tp_getattro
+        && ((PyTypeObject *)meta)->tp_richcompare == PyType_Type.tp_richcompare;
+}
+
+/* The class can be changed (a heap type not marked immutable). */
+static inline int
+clone_type_is_mutable(PyObject *type)
+{
+    return !(PyType_GetFlags((PyTypeObject *)type) & Py_TPFLAGS_IMMUTABLETYPE);
+}
+
+/* The class is type or a subclass of it (its instances are classes). */
+static inline int
+clone_is_metatype(PyObject *type)
+{
+    return PyType_IsSubtype((PyTypeObject *)type, &PyType_Type);
+}
+
+/* Instances of the class look attributes up generically (no
+   __getattribute__ or __getattr__). */
+static inline int
+clone_type_has_generic_getattr(PyObject *type)
+{
+    return ((PyTypeObject *)type)->tp_getattro == PyObject_GenericGetAttr;
+}
+
+/* obj's attribute assignment is the generic one (no __setattr__). */
+static inline int
+clone_has_generic_setattr(PyObject *obj)
+{
+    return Py_TYPE(obj)->tp_setattro == PyObject_GenericSetAttr;
+}
+
+/* A watcher runs inside PyType_Modified: it keeps whatever exception is
+   being raised as it found it. Only 3.12+ has watchers. */
+static inline PyObject *
+clone_exception_save(void)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    return NULL;
+#endif
+}
+
+static inline void
+clone_exception_restore(PyObject *exc)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(exc);
+#else
+    (void)exc;
+#endif
+}
+
+/* A cell's contents as a new reference; None for an empty cell. */
+static inline PyObject *
+clone_cell_get(PyObject *cell)
+{
+    PyObject *contents = PyCell_Get(cell);
+    if (contents == NULL && !PyErr_Occurred()) {
+        Py_RETURN_NONE;
+    }
+    return contents;
+}
+
+/* A new list of the dict's values, taken under the dict's own lock on a
+   free-threaded build. */
+static inline PyObject *
+clone_dict_values(PyObject *dict)
+{
+    return PyDict_Values(dict);
+}
+
+/* Empty a dict without allocating (the watcher's last resort). */
+static inline void
+clone_dict_clear(PyObject *dict)
+{
+    PyDict_Clear(dict);
+}
+
+/* ---------------------------------------------------------------------- */
 /* The C stack                                                             */
 
 /* Where the stack stands now. The address goes through an integer so that

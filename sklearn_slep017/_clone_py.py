@@ -191,7 +191,7 @@ def _is_default_sklearn_clone(estimator, method):
     func = getattr(method, "__func__", None)
     for known in _DEFAULT_SKLEARN_CLONE_FUNCS:
         if func is known:
-            return method.__self__ is estimator
+            return method.__self__ is estimator and _compat.runs_original_code(func)
     return False
 
 
@@ -456,5 +456,5 @@ def sklearn_clone(self):
 
 
 _DEFAULT_SKLEARN_CLONE_FUNCS = _compat.DEFAULT_SKLEARN_CLONE_FUNCS
-_DEFAULT_SKLEARN_CLONE_FUNCS.add(sklearn_clone)
-_compat.DEFAULT_GET_PARAM_NAMES_FUNCS.add(get_param_names)
+_compat.add_default(_DEFAULT_SKLEARN_CLONE_FUNCS, sklearn_clone)
+_compat.add_default(_compat.DEFAULT_GET_PARAM_NAMES_FUNCS, get_param_names)

@@ -5,6 +5,8 @@ Everything here is read, never written: importing this module leaves
 scikit-learn exactly as it was.
 """
 
+import types
+
 import sklearn
 import sklearn.base
 
@@ -29,9 +31,45 @@ UPSTREAM_GET_PARAMS = UPSTREAM_BASE_ESTIMATOR.__dict__["get_params"]
 
 # Functions that mean "the default implementation" wherever they are found on
 # a class: upstream's, and each of our implementations' (they register
-# themselves on import). Read on every clone, so kept as mutable sets.
-DEFAULT_SKLEARN_CLONE_FUNCS = {UPSTREAM_SKLEARN_CLONE} - {None}
-DEFAULT_GET_PARAM_NAMES_FUNCS = {UPSTREAM_GET_PARAM_NAMES.__func__}
+# themselves on import, through add_default). Read on every clone, so kept
+# as mutable sets.
+DEFAULT_SKLEARN_CLONE_FUNCS = set()
+DEFAULT_GET_PARAM_NAMES_FUNCS = set()
+
+# id(function) -> its code when it was recognised: a function keeps its
+# identity when its ``__code__`` is replaced, and then no longer is what it
+# was recognised as (see runs_original_code).
+ORIGINAL_CODES = {}
+
+
+def remember_code(func):
+    """Record the code ``func`` runs now as the code it is recognised by."""
+    if type(func) is types.FunctionType:
+        ORIGINAL_CODES.setdefault(id(func), func.__code__)
+
+
+def add_default(defaults, func):
+    """Add ``func`` to one of the sets of default functions, its code remembered."""
+    remember_code(func)
+    defaults.add(func)
+
+
+def runs_original_code(func):
+    """Whether ``func`` still runs the code it was recognised with.
+
+    A plain function whose ``__code__`` was replaced since is not the
+    function it was (upstream's ``get_params`` with other code is a custom
+    ``get_params``); any other callable cannot change its code.
+    """
+    if type(func) is not types.FunctionType:
+        return True
+    return func.__code__ is ORIGINAL_CODES.get(id(func))
+
+
+if UPSTREAM_SKLEARN_CLONE is not None:
+    add_default(DEFAULT_SKLEARN_CLONE_FUNCS, UPSTREAM_SKLEARN_CLONE)
+add_default(DEFAULT_GET_PARAM_NAMES_FUNCS, UPSTREAM_GET_PARAM_NAMES.__func__)
+remember_code(UPSTREAM_GET_PARAMS)
 
 # How ``_metadata_request`` travels to the clone: not at all before 1.3,
 # ``copy.deepcopy`` in 1.3-1.8, ``clone`` in 1.9 (whose request objects
@@ -88,6 +126,14 @@ def known_get_params():
         from sklearn.pipeline import FeatureUnion, Pipeline
         from sklearn.utils.metaestimators import _BaseComposition
 
+        for func in (
+            _BaseComposition.__dict__["_get_params"],
+            Pipeline.__dict__["get_params"],
+            FeatureUnion.__dict__["get_params"],
+            ColumnTransformer.__dict__["get_params"],
+            _BaseHeterogeneousEnsemble.__dict__["get_params"],
+        ):
+            remember_code(func)
         _KNOWN_GET_PARAMS.append(
             (
                 _BaseComposition,

@@ -21,6 +21,10 @@ Each level of the recursion prepends its part on the way out, rewriting the
 one note; nothing runs unless a clone fails.
 """
 
+import inspect
+
+from . import _compat
+
 __all__ = [
     "annotate",
     "annotate_entry",
@@ -166,18 +170,26 @@ def annotate_parameter(exc, estimator, name):
 
 
 def _addressed_by_step_name(estimator, name, path):
+    # Decided without running any user code (upstream's clone runs none on
+    # its way out of a failure): the attribute read statically, and only a
+    # scikit-learn composition whose get_params provably addresses its steps
+    # by name.
     step, _, rest = path.partition("__")
     if rest.split("__", 1)[0].isdigit():
         return False  # a position inside the step, not its estimator
-    value = getattr(estimator, name, None)
+    value = inspect.getattr_static(estimator, name, None)
     if type(value) not in (list, tuple) or not any(
-        type(item) is tuple and item and item[0] == step for item in value
+        type(item) is tuple and item and type(item[0]) is str and item[0] == step
+        for item in value
     ):
         return False
-    try:
-        return step in estimator.get_params(deep=True)
-    except Exception:  # a broken get_params: keep the longer, exact path
-        return False
+    # (an instance attribute is found first, and is no override)
+    get_params = inspect.getattr_static(estimator, "get_params", None)
+    _, overrides = _compat.known_get_params()
+    return any(
+        get_params is override and _compat.runs_original_code(override)
+        for override, _ in overrides
+    )
 
 
 def annotate_entry(exc, container, index):

@@ -86,8 +86,10 @@ def _function_of(value):
 
 
 def _load(spec):
-    from .checks._cli import SpecError, load_estimator
+    from .checks._cli import SpecError, _resolve_dotted, load_estimator
 
+    if ":" not in spec and _resolve_dotted(spec) is not None:
+        spec = "%s:%s" % _resolve_dotted(spec)  # a dotted name, as check reads it
     try:
         return load_estimator(spec), None
     except SpecError as exc:
@@ -119,21 +121,25 @@ def _load(spec):
             except Exception as new_exc:
                 failure = new_exc
                 continue
+            reason = str(exc).partition("; it needs")[0]  # no factory recipe here
             return instance, "not constructible without arguments (%s): " \
-                "examined without calling the constructor" % exc
+                "examined without calling the constructor" % reason
         raise SpecError(
             "%s; nor can an instance be made without the constructor "
             "(%s: %s)" % (exc, type(failure).__name__, failure)
         ) from None
 
 
-def explain(estimator):
+def explain(estimator, try_clone=True):
     """Say which path the compiled clone takes for ``estimator``, and why.
 
     Parameters
     ----------
     estimator : object
         An estimator instance.
+    try_clone : bool, default=True
+        Clone ``estimator`` first: a clone that raises is no path at all,
+        and the verdict says so instead of naming one.
 
     Returns
     -------
@@ -141,7 +147,8 @@ def explain(estimator):
         One of ``fast``, ``recognised composition``, ``recognised family
         (skbase)``, ``recognised family (sktime composite)``, ``delegated``,
         ``general``; followed by ``, slowed by:``
-        and the overrides that cost time on that path, if any.
+        and the overrides that cost time on that path, if any. ``clone
+        fails`` when ``try_clone`` is true and the clone raises.
     lines : list of str
         What decided it: one line per look-up, naming the class of the MRO
         that defines each override.
@@ -260,6 +267,18 @@ def explain(estimator):
         verdict = PATHS[path]
     if slow and not delegated:
         verdict += ", slowed by: %s" % ", ".join(slow)
+    if try_clone:
+        try:
+            _clone_c.clone(estimator)
+        except Exception as exc:
+            text = " ".join(str(exc).split())
+            lines.insert(0, (
+                "clone: raises %s: %s; the look-ups below are where the compiled "
+                "clone starts, and it does not finish (python -m sklearn_slep017 "
+                "check names the parameter to blame)"
+                % (type(exc).__name__, text if len(text) < 200 else text[:197] + "...")
+            ))
+            verdict = "clone fails"
     return verdict, lines
 
 
@@ -382,9 +401,13 @@ def run(args):
             print("%s: ERROR %s" % (spec, exc))
             status = 2
             continue
-        verdict, lines = explain(estimator)
+        # An instance made without its constructor has no parameters to clone.
+        verdict, lines = explain(estimator, try_clone=note is None)
         path, _, slowed = verdict.partition(", slowed by: ")
-        print("%s: %s path%s" % (spec, path, ", slowed by: " + slowed if slowed else ""))
+        if path == "clone fails":
+            print("%s: clone fails (no path)" % spec)
+        else:
+            print("%s: %s path%s" % (spec, path, ", slowed by: " + slowed if slowed else ""))
         if note:
             print("  note: %s" % note)
         for line in lines:

@@ -99,11 +99,12 @@ class EnablePlugin(WorkerPlugin):
             The worker being set up; the plugin acts on its process.
         """
         import sklearn_slep017
+        from sklearn_slep017 import _switch
 
         if sklearn_slep017.is_enabled() and self.implementation is None:
             return
         was_enabled = sklearn_slep017.is_enabled()
-        sklearn_slep017.enable(self.implementation)
+        _switch._enable(self.implementation, "dask plugin")
         self._enabled_here = not was_enabled
 
     def teardown(self, worker):

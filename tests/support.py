@@ -240,11 +240,14 @@ THIRD_PARTY = {
     "skbase": ("families", ("skbase", "skbase.base")),
     "sktime": ("families", ("skbase", "sktime", "sktime.registry")),
     "pyod": ("families", ("pyod", "pyod.models.base")),
+    # `fuzz`: the differential fuzzer's engine (maint_tools/fuzz_clone.py).
+    "atheris": ("fuzz", ("atheris",)),
 }
 
 REQUIRE_VARIABLES = {
     "clients": "SKLEARN_SLEP017_REQUIRE_CLIENTS",
     "families": "SKLEARN_SLEP017_REQUIRE_FAMILIES",
+    "fuzz": "SKLEARN_SLEP017_REQUIRE_FUZZ",
 }
 
 REQUIRED_GROUPS = {

@@ -176,7 +176,7 @@ def test_public_name_has_an_api_page(name):
 
 # The narrative pages show the newest scikit-learn's output (the one the site
 # is built with); releases before 1.6 print some of it differently.
-NARRATIVE_PAGES = ["getting_started.rst", "protocol.rst"]
+NARRATIVE_PAGES = ["getting_started.rst", "protocol.rst", "will_it_pay.rst"]
 
 
 @pytest.mark.skipif(

@@ -228,3 +228,21 @@ def test_command_line_bad_spec(capsys):
     out = capsys.readouterr().out
     assert "sklearn_slep017_no_such_module:X: ERROR cannot import module" in out
     assert "sklearn.linear_model:Ridge: fast path" in out
+
+
+class CopiesItems(BaseEstimator):
+    def __init__(self, items=(1,)):
+        self.items = list(items)  # clone fails: not the object given
+
+
+def test_a_class_whose_clone_fails_has_no_path(capsys):
+    verdict, lines = explain(CopiesItems())
+    assert verdict == "clone fails"
+    assert lines[0].startswith("clone: raises RuntimeError: Cannot clone object")
+    assert "check names the parameter to blame" in lines[0]
+    # Without trying the clone, the look-ups alone.
+    assert explain(CopiesItems(), try_clone=False)[0] == "fast"
+    assert main(["explain", "test_explain:CopiesItems", "sklearn.linear_model.Ridge"]) == 0
+    out = capsys.readouterr().out
+    assert "test_explain:CopiesItems: clone fails (no path)\n" in out
+    assert "fast path" in out.split("sklearn.linear_model.Ridge:")[1]  # a dotted name

@@ -4,8 +4,9 @@
 SLEP017 lets an estimator own its cloning through ``__sklearn_clone__``; an
 override (or an unusual constructor, ``get_params`` or parameter value) can
 then break, silently, what model selection relies on. Each check here tests
-one promise and raises :class:`AssertionError` with a message naming the
-parameter or attribute concerned and a one-line hint;
+one promise and raises :class:`CloneContractError` (an
+:class:`AssertionError`) with a message naming every parameter or attribute
+concerned and a one-line hint;
 :func:`check_clone_contract` runs them all and reports every broken promise
 at once; :func:`parametrize_with_clone_checks` plugs them into pytest.
 
@@ -15,6 +16,9 @@ The promises, in the order :func:`check_clone_contract` checks them:
 - :func:`check_clone_type_and_params`: the clone has the same type and
   parameters;
 - :func:`check_clone_unfitted`: no fitted attribute survives;
+- :func:`check_no_attributes_set_in_init`: no constructor sets an attribute
+  ending in ``_`` (named after scikit-learn's check: ``check_is_fitted``
+  would take a fresh clone for a fitted estimator);
 - :func:`check_clone_shares_no_mutable_param`: no mutable parameter value is
   shared with the original;
 - :func:`check_clone_leaves_original_untouched`: cloning does not change the
@@ -76,16 +80,24 @@ class), is compared by its name, bases and namespace. A method bound to an
 object with other attributes, another function, or a class made by the same
 factory with other arguments still differs.
 
+One root cause, reported once
+-----------------------------
+When ``clone(estimator)`` itself raises, :func:`check_clone_succeeds` fails,
+naming every parameter to blame (each one the clone cannot copy, or that a
+constructor modifies or stores a copy of: "the constructor stored a copy"
+when the value comes back equal but not the same object), and the checks
+that need a clone are skipped: SKIP in :func:`run_clone_checks` and the
+``check`` verb, listed as not checked by :func:`check_clone_contract`, and
+``pytest.skip`` under :func:`parametrize_with_clone_checks`. Every failure
+of every check, and of :func:`check_clone_contract`, is a
+:class:`CloneContractError`.
+
 Findings that are not broken promises
 -------------------------------------
-A check may notice something worth fixing that is not a failure of the
-clone: :func:`check_clone_unfitted` notices attributes ending in ``_`` that
-the constructor itself sets (scikit-learn's ``check_no_attributes_set_in_init``
-forbids them, and ``check_is_fitted`` takes them as the mark of a fitted
-estimator). Those are reported as findings: a :class:`CloneContractWarning`
-from the check functions and :func:`check_clone_contract`, and
-:attr:`CheckResult.findings` from :func:`run_clone_checks`; the check still
-passes.
+:class:`CloneContractWarning` and :attr:`CheckResult.findings` carry what a
+check notices that is no broken promise. No check of this release reports
+one: attributes ending in ``_`` set by a constructor, the earlier finding of
+:func:`check_clone_unfitted`, now fail :func:`check_no_attributes_set_in_init`.
 
 How the package is laid out
 ---------------------------
@@ -114,6 +126,7 @@ from ._contract import (
     check_clone_succeeds,
     check_clone_type_and_params,
     check_clone_unfitted,
+    check_no_attributes_set_in_init,
 )
 from ._diff import ROOT
 from ._outcomes import CheckResult, CloneContractError, CloneContractWarning
@@ -140,6 +153,7 @@ __all__ = [
     "check_clone_succeeds",
     "check_clone_type_and_params",
     "check_clone_unfitted",
+    "check_no_attributes_set_in_init",
     "parametrize_with_clone_checks",
     "run_clone_checks",
 ]

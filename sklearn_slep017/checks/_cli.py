@@ -2,7 +2,8 @@
 """``python -m sklearn_slep017 check module:Object [...]``: the clone contract.
 
 Each spec names an object to import, ``package.module:Name`` (the name may
-be dotted, ``module:Outer.Inner``): a class is instantiated with no
+be dotted, ``module:Outer.Inner``; ``package.module.Name`` without a colon is
+read the same way): a class is instantiated with no
 arguments, any other callable (a factory) is called with none, and anything
 else is used as the estimator. Every check of :mod:`sklearn_slep017.checks`
 runs on each estimator; one line per promise says PASS, FAIL (with what and
@@ -56,13 +57,67 @@ def add_arguments(parser):
     )
 
 
+def _resolve_dotted(spec):
+    """``(module name, attribute path)`` for a dotted name with no colon.
+
+    The longest importable prefix is the module: ``sklearn.linear_model.Ridge``
+    is ``("sklearn.linear_model", "Ridge")``. None when no prefix imports or
+    the rest is not found there.
+    """
+    parts = spec.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module_name = ".".join(parts[:cut])
+        try:
+            obj = importlib.import_module(module_name)
+        except Exception:
+            continue
+        try:
+            for part in parts[cut:]:
+                obj = getattr(obj, part)
+        except AttributeError:
+            return None
+        return module_name, ".".join(parts[cut:])
+    return None
+
+
+def _required_arguments(cls):
+    """Names of the constructor arguments ``cls`` needs (no default), if known."""
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name for p in signature.parameters.values()
+        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD,
+                                               p.KEYWORD_ONLY)
+    ]
+
+
+def _factory_advice(cls, spec, required):
+    module_name = spec.partition(":")[0]
+    arguments = ", ".join("%s=..." % name for name in required) or "..."
+    return (
+        "it needs %s. Write a factory, a function with no arguments that "
+        "builds the estimator, in a module of yours, and pass that:\n"
+        "    # my_estimators.py\n"
+        "    from %s import %s\n"
+        "    def make_estimator():\n"
+        "        return %s(%s)\n"
+        "then give my_estimators:make_estimator"
+        % (", ".join(required) if required else "arguments",
+           module_name, cls.__name__, cls.__name__, arguments)
+    )
+
+
 def load_estimator(spec):
     """Import and build the estimator a spec names.
 
     Parameters
     ----------
     spec : str
-        ``package.module:Name`` or ``package.module:Name.attribute``.
+        ``package.module:Name`` or ``package.module:Name.attribute``; a dotted
+        name without a colon (``package.module.Name``) is read the same way,
+        the longest importable prefix being the module.
 
     Returns
     -------
@@ -73,19 +128,32 @@ def load_estimator(spec):
     Raises
     ------
     SpecError
-        With a message saying what is wrong with the spec.
+        With a message saying what is wrong with the spec: for a class whose
+        constructor needs arguments, how to write a factory instead.
 
     Examples
     --------
     >>> from sklearn_slep017.checks._cli import load_estimator
     >>> load_estimator("sklearn.linear_model:Ridge")
     Ridge()
+    >>> load_estimator("sklearn.linear_model.Ridge")
+    Ridge()
     """
     module_name, sep, attribute = spec.partition(":")
-    if not sep or not module_name or not attribute:
+    if not sep and "." in spec:
+        resolved = _resolve_dotted(spec)
+        if resolved is None:
+            raise SpecError(
+                "%r is not a spec: write package.module:Object (a class, a factory "
+                "or an estimator instance), e.g. sklearn.linear_model:Ridge; no "
+                "importable module holds %r" % (spec, spec.rpartition(".")[2])
+            )
+        module_name, attribute = resolved
+        spec = "%s:%s" % resolved
+    elif not sep or not module_name or not attribute:
         raise SpecError(
             "%r is not a spec: write package.module:Object (a class, a factory "
-            "or an estimator instance)" % spec
+            "or an estimator instance), e.g. sklearn.linear_model:Ridge" % spec
         )
     try:
         module = importlib.import_module(module_name)
@@ -110,10 +178,13 @@ def load_estimator(spec):
     try:
         return obj()
     except Exception as exc:
-        raise SpecError(
-            "cannot %s %s with no arguments: %s: %s"
-            % (what, spec, type(exc).__name__, exc)
-        ) from exc
+        message = "cannot %s %s with no arguments: %s: %s" % (
+            what, spec, type(exc).__name__, exc)
+        if inspect.isclass(obj) and isinstance(exc, TypeError):
+            required = _required_arguments(obj)
+            if required or "argument" in str(exc):
+                message += "; " + _factory_advice(obj, spec, required)
+        raise SpecError(message) from exc
 
 
 def _short(obj, limit=100):

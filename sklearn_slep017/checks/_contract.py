@@ -8,6 +8,7 @@ decorated function here (and its name to the package's ``__all__``).
 """
 
 import copy
+import functools
 import inspect
 import io
 import pickle
@@ -69,6 +70,31 @@ def _working_copy(estimator, clone):
         return None
 
 
+def _contract_errors_only(check):
+    """``check``, raising :class:`CloneContractError` for any failure.
+
+    A check that meets an exception of another kind (the estimator's ``fit``
+    raising on the data given, say) reports it as a broken promise of its
+    own, so that every failure of a check is a ``CloneContractError``.
+    Defined here, so that the doctests of the checks stay this module's.
+    """
+    name = check.__name__
+
+    @functools.wraps(check)
+    def run(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except CloneContractError:
+            raise
+        except Exception as exc:
+            raise CloneContractError(
+                name, _promise(name),
+                [(ROOT, "the check could not run: %s" % _describe(exc))], "",
+            ) from exc
+
+    return run
+
+
 # --------------------------------------------------------------------------
 # The checks
 
@@ -77,6 +103,7 @@ def _working_copy(estimator, clone):
     promise="clone(estimator) succeeds",
     gates_the_rest=True,
 )
+@_contract_errors_only
 def check_clone_succeeds(estimator, *, clone=None):
     """Check that ``clone(estimator)`` does not raise.
 
@@ -128,6 +155,7 @@ def check_clone_succeeds(estimator, *, clone=None):
         ),
     },
 )
+@_contract_errors_only
 def check_clone_type_and_params(estimator, *, clone=None):
     """Check that the clone has the same type and the same parameters.
 
@@ -292,7 +320,7 @@ def _check_unfitted(estimator, clone, X, y, fit):
             "clone returned the estimator itself (frozen by __sklearn_clone__): "
             "its fitted attributes are kept by design"
         ), []
-    problems, findings, unbuilt = [], [], []
+    problems, constructor_set, unbuilt = [], [], []
     seen_any = custom_clone = False
     pairs = [((), subject, cloned)] + list(_walk_pairs(subject, cloned))
     for path, orig, new in pairs:
@@ -308,12 +336,9 @@ def _check_unfitted(estimator, clone, X, y, fit):
         if fresh is None:
             unbuilt.append(_spell(path))
         else:
-            for attr in _constructor_set_attributes(fresh):
-                findings.append(
-                    (_spell_attr(path, attr),
-                     "set by %s.__init__ (to %s), not a parameter"
-                     % (type(fresh).__qualname__, _short(_get(fresh, attr), 40)))
-                )
+            constructor_set.extend(
+                _spell_attr(path, attr) for attr in _constructor_set_attributes(fresh)
+            )
         for attr in _fitted_attributes(orig):
             if fresh is not None and _has_attribute(fresh, attr):
                 # The attribute is fitted state only where the original's
@@ -341,7 +366,7 @@ def _check_unfitted(estimator, clone, X, y, fit):
                 )
     if problems:
         hint = _hint("unfitted") if custom_clone else _hint("unfitted_default")
-        raise CloneContractError(name, _promise(name), problems, hint, findings=findings)
+        raise CloneContractError(name, _promise(name), problems, hint)
     if not seen_any:
         notes.append("the original has no fitted attribute to compare")
     if unbuilt:
@@ -349,12 +374,13 @@ def _check_unfitted(estimator, clone, X, y, fit):
             "no fresh construction to compare with at %s (the constructor raised): "
             "every attribute ending in _ there counted as fitted" % ", ".join(unbuilt)
         )
-    if findings:
+    if constructor_set:
         notes.append(
             "set by a constructor, so compared with a fresh construction rather "
-            "than counted as fitted: %s" % ", ".join(location for location, _ in findings)
+            "than counted as fitted (check_no_attributes_set_in_init fails "
+            "them): %s" % ", ".join(constructor_set)
         )
-    return "; ".join(notes) or None, findings
+    return "; ".join(notes) or None, []
 
 
 @contract_check(
@@ -370,16 +396,10 @@ def _check_unfitted(estimator, clone, X, y, fit):
             "through the clone function under test, which must rebuild each "
             "estimator from get_params(deep=False) (as sklearn.base.clone does)"
         ),
-        "set_in_init": (
-            "set attributes ending in _ in fit, not __init__ (scikit-learn's "
-            "check_no_attributes_set_in_init; check_is_fitted takes them as the "
-            "mark of a fitted estimator): keep them private (_name) or create them "
-            "when fitting"
-        ),
     },
-    finding_hint="set_in_init",
     collect=_check_unfitted,
 )
+@_contract_errors_only
 def check_clone_unfitted(estimator, *, clone=None, X=None, y=None, fit=False):
     """Check that no fitted attribute of the original survives on the clone.
 
@@ -397,10 +417,9 @@ def check_clone_unfitted(estimator, *, clone=None, X=None, y=None, fit=False):
     attribute the fresh one also has (set by the constructor, or a class
     attribute) fails only when the clone holds the original's value and the
     fresh one another. Public attributes ending in ``_`` that a constructor
-    sets are reported as a finding, not a failure: a
-    :class:`CloneContractWarning` (scikit-learn's
-    ``check_no_attributes_set_in_init`` forbids them, and ``check_is_fitted``
-    takes them as the mark of a fitted estimator).
+    sets are :func:`check_no_attributes_set_in_init`'s business (it fails
+    them, as scikit-learn's check of that name does); here they are only
+    named in the note.
 
     An estimator whose ``__sklearn_clone__`` returns the very same object (a
     frozen wrapper such as ``FrozenEstimator``) keeps its fitted attributes
@@ -431,11 +450,6 @@ def check_clone_unfitted(estimator, *, clone=None, X=None, y=None, fit=False):
     AssertionError
         If a fitted attribute survives; the message names it.
 
-    Warns
-    -----
-    CloneContractWarning
-        When a constructor sets a public attribute ending in ``_``.
-
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression
@@ -446,6 +460,73 @@ def check_clone_unfitted(estimator, *, clone=None, X=None, y=None, fit=False):
     note, findings = _check_unfitted(estimator, clone, X, y, fit)
     _warn_findings("check_clone_unfitted", findings)
     return note
+
+
+@contract_check(
+    promise="the constructor sets no attribute ending in _ (the mark of a fitted estimator)",
+    hints={
+        "set_in_init": (
+            "set attributes ending in _ in fit, not __init__ (scikit-learn's "
+            "check_no_attributes_set_in_init; check_is_fitted takes them as the "
+            "mark of a fitted estimator, so the clone looks fitted): keep them "
+            "private (_name) or create them when fitting"
+        ),
+    },
+)
+@_contract_errors_only
+def check_no_attributes_set_in_init(estimator, *, clone=None):
+    """Check that no constructor sets a public attribute ending in ``_``.
+
+    Named after scikit-learn's ``check_no_attributes_set_in_init``, which
+    forbids them: ``check_is_fitted`` takes such an attribute as the mark of
+    a fitted estimator, so a clone -- freshly constructed -- would pass for
+    a fitted one. Each estimator of the tree is constructed afresh from its
+    own ``get_params(deep=False)`` and every public attribute ending in
+    ``_`` that is not a parameter is reported, with its path.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator to check.
+    clone : callable, default=None
+        Accepted for the checks' common signature; not used (the check
+        constructs, it does not clone).
+
+    Raises
+    ------
+    CloneContractError
+        If a constructor sets such an attribute; the message names each one
+        and the constructor that sets it.
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> from sklearn_slep017.checks import check_no_attributes_set_in_init
+    >>> class Recorder(BaseEstimator):
+    ...     def __init__(self, alpha=1.0):
+    ...         self.alpha = alpha
+    ...         self.history_ = []
+    >>> check_no_attributes_set_in_init(Recorder())
+    Traceback (most recent call last):
+    ...
+    sklearn_slep017.checks.CloneContractError: check_no_attributes_set_in_init: broken promise: ...
+      - history_: set by Recorder.__init__ (to []), not a parameter
+      hint: set attributes ending in _ in fit, not __init__ ...
+    """
+    name = "check_no_attributes_set_in_init"
+    problems = []
+    for path, node in _walk_estimators(estimator):  # the estimator itself first
+        fresh = _fresh_construction(node)
+        if fresh is None:
+            continue  # the clone checks report a constructor that raises
+        for attr in _constructor_set_attributes(fresh):
+            problems.append(
+                (_spell_attr(path, attr),
+                 "set by %s.__init__ (to %s), not a parameter"
+                 % (type(fresh).__qualname__, _short(_get(fresh, attr), 40)))
+            )
+    if problems:
+        raise CloneContractError(name, _promise(name), problems, _hint("set_in_init"))
 
 
 def _frozen_ids(tree):
@@ -465,6 +546,7 @@ def _frozen_ids(tree):
         ),
     },
 )
+@_contract_errors_only
 def check_clone_shares_no_mutable_param(estimator, *, clone=None):
     """Check that the clone shares no mutable parameter value with the original.
 
@@ -576,6 +658,7 @@ def _snapshot(estimator):
         ),
     },
 )
+@_contract_errors_only
 def check_clone_leaves_original_untouched(estimator, *, clone=None):
     """Check that cloning does not change the original.
 
@@ -651,6 +734,7 @@ def check_clone_leaves_original_untouched(estimator, *, clone=None):
         ),
     },
 )
+@_contract_errors_only
 def check_clone_idempotent(estimator, *, clone=None):
     """Check that ``clone(clone(estimator))`` has the parameters of ``clone(estimator)``.
 
@@ -798,6 +882,7 @@ def _compare_config(orig, cloned, getter, what):
         ),
     },
 )
+@_contract_errors_only
 def check_clone_keeps_config(estimator, *, clone=None):
     """Check that ``set_output`` configuration and metadata requests survive.
 
@@ -964,6 +1049,7 @@ def _pickle_round_trip(classes):
         ),
     },
 )
+@_contract_errors_only
 def check_clone_pickles(estimator, *, clone=None):
     """Check that the clone survives a pickle round trip with equal parameters.
 

@@ -11,7 +11,7 @@ declared with the check (``_contract.py``).
 
 import types
 
-from ._diff import _MAX_DEPTH, ROOT, _children, _is_estimator, _params, _short, _spell
+from ._diff import _MAX_DEPTH, ROOT, _children, _diff, _is_estimator, _params, _short, _spell
 from ._outcomes import CloneContractError
 
 
@@ -68,77 +68,99 @@ def _attribute_culprit(obj, op, depth=0, seen=None):
     return None
 
 
-def _modified_param(est, clone):
-    """The parameter the constructor (or get_params) does not give back as is."""
+def _modified_params(est, clone):
+    """Every parameter the constructor (or get_params) does not give back as is.
+
+    Returns a list of ``(name, message)``: a value given back equal but not
+    the same object means the constructor (or ``get_params``) stored a copy.
+    """
     params = _params(est)
     cloned = {name: clone(value, safe=False) for name, value in params.items()}
     new = type(est)(**cloned)
     back = _params(new)
+    found = []
     for name, value in cloned.items():
-        if name not in back or back[name] is not value:
-            return name, _short(value), _short(back.get(name, "<missing>"))
-    return None
+        if name in back and back[name] is value:
+            continue
+        got = back.get(name, "<missing>")
+        if name in back and not _diff(value, got):
+            message = (
+                "the constructor of %s stored a copy (or get_params returns one): "
+                "given %s, got back an equal object that is not the same one, and "
+                "clone checks identity" % (type(est).__name__, _short(value))
+            )
+        else:
+            message = (
+                "the constructor of %s either does not set or modifies it, or "
+                "get_params returns a copy: given %s, got back %s"
+                % (type(est).__name__, _short(value), _short(got))
+            )
+        found.append((name, message))
+    return found
 
 
-def _locate(obj, op, clone, path=(), depth=0, seen=None):
-    """Find the deepest node below ``obj`` (on which ``op`` fails) that fails.
+def _attribute_extra(child, op):
+    # Classes and functions pickle by name, not by their attributes:
+    # the value itself is what fails, not its __init__ or __dict__.
+    if _is_estimator(child) or isinstance(
+        child, (list, tuple, dict, set, frozenset, type, types.FunctionType)
+    ):
+        return None
+    chain = _attribute_culprit(child, op)
+    if not chain:
+        return None
+    holder = child
+    for name in chain:
+        holder = vars(holder)[name]
+    kind = type(holder)
+    kind = kind.__qualname__ if kind.__module__ == "builtins" else (
+        "%s.%s" % (kind.__module__, kind.__qualname__))
+    return "inside it, attribute %s (a %s) is what fails" % (".".join(chain), kind)
 
-    Returns ``(path, exception, value, extra)`` or None when no descendant
-    fails and no constructor problem is found.
+
+def _locate_all(obj, op, clone, path=(), depth=0, seen=None):
+    """Every deepest node below ``obj`` (on which ``op`` fails) that fails.
+
+    Returns a list of ``(path, exception, value, extra)``, one per broken
+    parameter, in tree order; empty when no descendant fails and no
+    constructor problem is found.
     """
     if seen is None:
         seen = set()
     if depth > _MAX_DEPTH or id(obj) in seen:
-        return None
+        return []
     seen.add(id(obj))
+    found = []
     for segments, child in _children(obj):
         try:
             op(child)
         except RecursionError as exc:
-            return path + segments, exc, child, None
+            found.append((path + segments, exc, child, None))
         except Exception as exc:
-            deeper = _locate(child, op, clone, path + segments, depth + 1, seen)
-            if deeper is not None:
-                return deeper
-            extra = None
-            # Classes and functions pickle by name, not by their attributes:
-            # the value itself is what fails, not its __init__ or __dict__.
-            if not _is_estimator(child) and not isinstance(
-                child, (list, tuple, dict, set, frozenset, type, types.FunctionType)
-            ):
-                chain = _attribute_culprit(child, op)
-                if chain:
-                    holder = child
-                    for name in chain:
-                        holder = vars(holder)[name]
-                    kind = type(holder)
-                    kind = kind.__qualname__ if kind.__module__ == "builtins" else (
-                        "%s.%s" % (kind.__module__, kind.__qualname__))
-                    extra = "inside it, attribute %s (a %s) is what fails" % (".".join(chain), kind)
-            return path + segments, exc, child, extra
-    if clone is not None and _is_estimator(obj):
+            deeper = _locate_all(child, op, clone, path + segments, depth + 1, seen)
+            if deeper:
+                found.extend(deeper)
+            else:
+                found.append((path + segments, exc, child, _attribute_extra(child, op)))
+    if not found and clone is not None and _is_estimator(obj):
         try:
-            modified = _modified_param(obj, clone)
+            modified = _modified_params(obj, clone)
         except Exception:
-            modified = None
-        if modified is not None:
-            name, given, got = modified
-            return (
-                path + (name,),
-                RuntimeError(
-                    "the constructor of %s either does not set or modifies it, or "
-                    "get_params returns a copy: given %s, got back %s"
-                    % (type(obj).__name__, given, got)
-                ),
-                None,
-                "modified",
-            )
-    return None
+            modified = []
+        for name, message in modified:
+            found.append((path + (name,), RuntimeError(message), None, "modified"))
+    return found
+
+
+def _locate(obj, op, clone, path=(), depth=0, seen=None):
+    """The first of :func:`_locate_all`'s findings, or None."""
+    found = _locate_all(obj, op, clone, path, depth, seen)
+    return found[0] if found else None
 
 
 def _hint_for(exc, extra=None):
     text = str(exc)
-    if extra == "modified" or "does not set or modifies" in text:
+    if extra == "modified" or "does not set or modifies" in text or "stored a copy" in text:
         return CAUSE_HINTS["modified"]
     if isinstance(exc, RecursionError):
         return CAUSE_HINTS["recursion"]
@@ -168,20 +190,27 @@ def _clone_or_fail(estimator, clone, check, promise):
 
 def _clone_failure(estimator, clone, check, promise, exc):
     try:
-        found = _locate(
+        found = _locate_all(
             estimator, lambda value: clone(value, safe=False), clone
         )
     except Exception:  # never let the diagnosis hide the error
-        found = None
-    if found is None:
-        location, detail, hint = ROOT, _describe(exc), _hint_for(exc)
-    else:
-        path, inner, _value, extra = found
-        location = _spell(path)
-        detail = "clone raised %s" % _describe(exc)
-        if inner is not exc and _describe(inner) != _describe(exc):
-            detail += "; here: %s" % _describe(inner)
+        found = []
+    if not found:
+        return CloneContractError(check, promise, [(ROOT, _describe(exc))], _hint_for(exc))
+    problems, hints = [], []
+    for path, inner, _value, extra in found:
+        # The clone's own message names the first broken parameter; the
+        # others are found by cloning node by node.
+        if not problems:
+            detail = "clone raised %s" % _describe(exc)
+            if inner is not exc and _describe(inner) != _describe(exc):
+                detail += "; here: %s" % _describe(inner)
+        else:
+            detail = "also broken: %s" % _describe(inner)
         if extra and extra != "modified":
             detail += "; %s" % extra
+        problems.append((_spell(path), detail))
         hint = _hint_for(inner, extra)
-    return CloneContractError(check, promise, [(location, detail)], hint)
+        if hint not in hints:
+            hints.append(hint)
+    return CloneContractError(check, promise, problems, " / ".join(hints))

@@ -34,6 +34,11 @@ class CloneContractError(AssertionError):
     findings : iterable of (str, str), default=()
         ``(location, remark)`` for what the check also noticed that is not
         a broken promise (see :class:`CloneContractWarning`).
+    report : str or None, default=None
+        The message, when it is not built from the problems (the report of
+        :func:`check_clone_contract`).
+    results : list of CheckResult or None, default=None
+        Every check's outcome, when the error reports several checks.
 
     Attributes
     ----------
@@ -43,6 +48,8 @@ class CloneContractError(AssertionError):
         As given, as a list.
     findings : list of (str, str)
         As given, as a list.
+    results : list of CheckResult
+        As given; empty for a single check's failure.
 
     Examples
     --------
@@ -59,13 +66,15 @@ class CloneContractError(AssertionError):
     check_clone_succeeds model
     """
 
-    def __init__(self, check, promise, problems, hint, *, findings=()):
+    def __init__(self, check, promise, problems, hint, *, findings=(), report=None,
+                 results=None):
         self.check = check
         self.promise = promise
         self.problems = list(problems)
         self.hint = hint
         self.findings = list(findings)
-        super().__init__(self._message())
+        self.results = list(results or ())
+        super().__init__(self._message() if report is None else report)
 
     def _message(self):
         lines = ["%s: broken promise: %s" % (self.check, self.promise)]
@@ -81,14 +90,13 @@ class CloneContractError(AssertionError):
 class CloneContractWarning(UserWarning):
     """A finding of a clone check that is not a broken promise.
 
-    Something about the estimator worth fixing that the check noticed on the
-    way, but that is no failure of the clone: for instance a constructor that
-    sets a public attribute ending in ``_`` (scikit-learn's
-    ``check_no_attributes_set_in_init`` forbids it), which
-    :func:`check_clone_unfitted` does not count as fitted state. The check
-    functions and :func:`check_clone_contract` warn with it, so that a test
-    suite shows it without failing; :func:`run_clone_checks` returns the same
-    findings in :attr:`CheckResult.findings`.
+    Something about the estimator worth fixing that a check noticed on the
+    way, but that is no failure of the clone. The check functions and
+    :func:`check_clone_contract` warn with it, so that a test suite shows it
+    without failing; :func:`run_clone_checks` returns the same findings in
+    :attr:`CheckResult.findings`. No check of this release reports one:
+    attributes ending in ``_`` set by a constructor, the earlier finding,
+    now fail :func:`check_no_attributes_set_in_init`, as in scikit-learn.
 
     Parameters
     ----------
@@ -108,18 +116,12 @@ class CloneContractWarning(UserWarning):
 
     Examples
     --------
-    >>> import warnings
-    >>> from sklearn.base import BaseEstimator
-    >>> from sklearn_slep017.checks import CloneContractWarning, check_clone_unfitted
-    >>> class Recorder(BaseEstimator):
-    ...     def __init__(self, alpha=1.0):
-    ...         self.alpha = alpha
-    ...         self.history_ = []
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     note = check_clone_unfitted(Recorder())
-    >>> caught[0].category is CloneContractWarning, caught[0].message.findings[0][0]
-    (True, 'history_')
+    >>> from sklearn_slep017.checks import CloneContractWarning
+    >>> warning = CloneContractWarning("check_x", [("name_", "remark")], "a hint")
+    >>> print(warning)
+    check_x: noted, not a broken promise:
+      - name_: remark
+      hint: a hint
     """
 
     def __init__(self, check, findings, hint):

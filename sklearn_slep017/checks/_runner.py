@@ -125,7 +125,7 @@ def check_clone_contract(estimator, *, clone=None, X=None, y=None, fit=False):
     """Check every promise of the clone contract and report all broken ones.
 
     Runs :data:`CHECKS` in order (see :func:`run_clone_checks`) and raises
-    one :class:`AssertionError` listing, for each broken promise, the
+    one :class:`CloneContractError` listing, for each broken promise, the
     promise, the parameter path or attribute concerned (spelled as in the
     module docstring) and a one-line hint.
 
@@ -148,9 +148,13 @@ def check_clone_contract(estimator, *, clone=None, X=None, y=None, fit=False):
 
     Raises
     ------
-    AssertionError
-        If any promise is broken; findings that are not broken promises are
-        listed at the end of the message.
+    CloneContractError
+        If any promise is broken (an :class:`AssertionError`, so pytest
+        reports it as a failed assertion); its ``check`` is
+        ``"check_clone_contract"``, its ``problems`` every problem of every
+        broken promise (the location, then ``[check] detail``), its
+        ``results`` every check's outcome. Findings that are not broken
+        promises are listed at the end of the message.
 
     Warns
     -----
@@ -169,15 +173,26 @@ def check_clone_contract(estimator, *, clone=None, X=None, y=None, fit=False):
     >>> check_clone_contract(Pipeline([("c", Copying(items=[1]))]))
     Traceback (most recent call last):
     ...
-    AssertionError: Pipeline(steps=[('c', Copying(items=[1]))]) breaks 1 promise of the clone contract:
+    sklearn_slep017.checks.CloneContractError: Pipeline(steps=[('c', Copying(items=[1]))]) breaks 1 promise of the clone contract:
     * clone(estimator) succeeds [check_clone_succeeds]
-        c__items: clone raised RuntimeError: ...
+        c__items: clone raised RuntimeError: ...stored a copy...
         hint: store constructor arguments unchanged in __init__ ...
     not checked, since clone raised: ...
     """
     results = run_clone_checks(estimator, clone=clone, X=X, y=y, fit=fit)
-    if any(r.status == "FAIL" for r in results):
-        raise AssertionError(format_report(estimator, results))
+    failed = [r for r in results if r.status == "FAIL"]
+    if failed:
+        hints = [r.hint for r in failed if r.hint]
+        raise CloneContractError(
+            "check_clone_contract",
+            "every promise of the clone contract",
+            [(location, "[%s] %s" % (r.check, detail))
+             for r in failed for location, detail in r.problems],
+            hints[0] if len(hints) == 1 else "",
+            findings=[f for r in results for f in r.findings],
+            report=format_report(estimator, results),
+            results=results,
+        )
     for result in results:
         _warn_findings(result.check, result.findings)
 
@@ -186,12 +201,40 @@ def _estimator_id(estimator):
     return re.sub(r"\s", "", _short(estimator, 10**6))
 
 
+def _skipped_when_clone_raises(check, clone):
+    """``check``, skipped (pytest) when ``clone(estimator)`` itself raises.
+
+    One root cause, one failure: ``check_clone_succeeds`` reports a clone
+    that raises, with the parameter to blame; the other checks need a clone
+    and are skipped, saying so, as :func:`run_clone_checks` and the
+    ``check`` command line do.
+    """
+
+    @functools.wraps(check)
+    def run(estimator, *args, **kwargs):
+        import pytest
+
+        try:
+            _default_clone(clone)(estimator)
+        except Exception as exc:
+            pytest.skip(
+                "not checked, since clone(estimator) raised %s: "
+                "check_clone_succeeds reports it" % _describe(exc)
+            )
+        return check(estimator, *args, **kwargs)
+
+    return run
+
+
 def parametrize_with_clone_checks(estimators, *, clone=None, fit=False):
     """Pytest decorator running every clone check on every estimator.
 
     Shaped like scikit-learn's ``parametrize_with_checks``: the decorated
     test takes ``estimator`` and ``check`` and calls ``check(estimator)``.
-    Test ids read ``<estimator repr>-<check name>``.
+    Test ids read ``<estimator repr>-<check name>``. When ``clone`` itself
+    raises, only ``check_clone_succeeds`` fails (naming the parameter to
+    blame); the other checks of that estimator are skipped, with the reason,
+    as :func:`check_clone_contract` reports one root cause once.
 
     Parameters
     ----------
@@ -230,6 +273,8 @@ def parametrize_with_clone_checks(estimators, *, clone=None, fit=False):
                 kwargs["fit"] = fit
             bound = functools.partial(check, **kwargs)
             functools.update_wrapper(bound, check)
+            if not record.gates_the_rest:
+                bound = _skipped_when_clone_raises(bound, clone)
             params.append(
                 pytest.param(
                     estimator, bound, id="%s-%s" % (_estimator_id(estimator), check.__name__)

@@ -130,3 +130,44 @@ def test_numpy_workloads_hold_numpy_values():
     again = _workloads.numpy_estimators(4)
     assert all((a.get_params()["alpha"] == b.get_params()["alpha"]).all()
                for a, b in zip(estimators[::2], again[::2]))
+
+
+USER_MODULE = '''
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+def make_pipeline_tree():
+    return make_pipeline(StandardScaler(), LogisticRegression())
+
+INSTANCE = LogisticRegression(C=2.0)
+'''
+
+
+def test_bench_on_the_users_objects(tmp_path, monkeypatch, capsys):
+    (tmp_path / "usertrees.py").write_text(USER_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out_dir = tmp_path / "out"
+    status = main(["bench", "--quick", "--output", str(out_dir),
+                   "usertrees:make_pipeline_tree", "usertrees.INSTANCE"])
+    assert status == 0
+    out, err = capsys.readouterr()
+    results = json.loads((out_dir / "results.json").read_text())
+    entries = results["results"]
+    # Only the user's trees: no built-in workload.
+    assert [(e["workload"], e["implementation"]) for e in entries] == [
+        (w, i) for w in ("usertrees:make_pipeline_tree", "usertrees.INSTANCE")
+        for i in IMPLEMENTATIONS
+    ]
+    assert {e["kind"] for e in entries} == {"user"}
+    assert [e["nodes"] for e in entries][:: len(IMPLEMENTATIONS)] == [3, 1]
+    assert all(e["matches_upstream"] is not False for e in entries)
+    assert results["settings"]["objects"] == ["usertrees:make_pipeline_tree", "usertrees.INSTANCE"]
+    assert "1/2 workloads done" in err and "estimated total" in err
+    assert (out_dir / "clone_time.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bench_on_a_class_that_needs_arguments(capsys):
+    assert main(["bench", "--quick", "sklearn.ensemble:VotingClassifier"]) == 2
+    err = capsys.readouterr().err
+    assert "def make_estimator():" in err and "VotingClassifier(estimators=...)" in err

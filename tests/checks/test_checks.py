@@ -40,9 +40,11 @@ from sklearn_slep017.checks import (
     check_clone_succeeds,
     check_clone_type_and_params,
     check_clone_unfitted,
+    check_no_attributes_set_in_init,
     parametrize_with_clone_checks,
     run_clone_checks,
 )
+from sklearn_slep017.checks import CloneContractError
 
 X_SMALL = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5], [1.0, 1.0], [0.2, 0.8], [0.9, 0.1]])
 Y_SMALL = np.array([0, 1, 0, 1, 0, 1])
@@ -294,7 +296,8 @@ def norm_pdf():
 
 
 def _raises(check, estimator, **kwargs):
-    with pytest.raises(AssertionError) as info:
+    # Every failure of every check is a CloneContractError.
+    with pytest.raises(CloneContractError) as info:
         check(estimator, **kwargs)
     return str(info.value)
 
@@ -320,6 +323,41 @@ def test_succeeds_names_nested_parameter_a_constructor_copies(impl):
     assert "copyingconstructor__items:" in message
     assert "does not set or modifies" in message
     assert "store constructor arguments unchanged" in message
+
+
+class CopiesTwo(BaseEstimator):
+    def __init__(self, items=(), table=None, alpha=1.0):
+        self.items = list(items)  # an equal copy
+        self.table = dict(table or {})  # an equal copy
+        self.alpha = alpha
+
+
+class ModifiesOne(BaseEstimator):
+    def __init__(self, items=()):
+        self.items = list(items) + [0]  # not even equal
+
+
+def test_succeeds_says_the_constructor_stored_a_copy(impl):
+    message = _raises(check_clone_succeeds, CopyingConstructor(items=[1]), clone=impl.clone)
+    assert "the constructor of CopyingConstructor stored a copy" in message
+    assert "equal object that is not the same one" in message
+    message = _raises(check_clone_succeeds, ModifiesOne(items=[1]), clone=impl.clone)
+    assert "stored a copy" not in message
+    assert "either does not set or modifies it" in message and "got back [1, 0, 0]" in message
+
+
+def test_succeeds_reports_every_broken_parameter(impl):
+    est = make_pipeline(StandardScaler(), CopiesTwo(items=[1], table={"a": 1}), )
+    with pytest.raises(CloneContractError) as info:
+        check_clone_succeeds(est, clone=impl.clone)
+    assert [loc for loc, _ in info.value.problems] == ["copiestwo__items", "copiestwo__table"]
+    assert "also broken: RuntimeError: the constructor of CopiesTwo stored a copy" in str(info.value)
+    # Broken parameters in two branches of a tree are both named.
+    # (table=None comes back as {}: modified, not a copy.)
+    union = FeatureUnion([("a", CopiesTwo(items=[1])), ("b", Wrapper(model=threading.Lock()))])
+    with pytest.raises(CloneContractError) as info:
+        check_clone_succeeds(union, clone=impl.clone)
+    assert [loc for loc, _ in info.value.problems] == ["a__items", "a__table", "b__model"]
 
 
 def test_succeeds_names_parameter_get_params_copies(impl):
@@ -464,53 +502,57 @@ def _caught_findings(func, *args, **kwargs):
     return result, found
 
 
-def test_unfitted_constructor_set_attribute_is_a_finding_not_a_failure(impl):
+def test_unfitted_constructor_set_attribute_is_not_counted_as_fitted(impl):
     # Recorder's constructor sets history_ and initialized_: a fresh
     # Recorder(**params) has them too, so the clone did not carry them over,
-    # fitted or not. They are reported as what they are, with the hint of
-    # scikit-learn's check_no_attributes_set_in_init, and the check passes.
+    # fitted or not: check_clone_unfitted passes, names them in its note and
+    # warns nothing (check_no_attributes_set_in_init fails them).
     for kwargs in ({}, {"fit": True}, {"X": X_SMALL, "y": Y_SMALL}):
         note, found = _caught_findings(check_clone_unfitted, Recorder(), clone=impl.clone, **kwargs)
         assert "history_, initialized_" in note
-        assert len(found) == 1
-        assert [loc for loc, _ in found[0].findings] == ["history_", "initialized_"]
-        assert "set by Recorder.__init__ (to [])" in str(found[0])
-        assert "check_no_attributes_set_in_init" in found[0].hint
-        assert "__sklearn_clone__" not in found[0].hint
-    # Nested, with the attribute's path.
-    note, found = _caught_findings(
-        check_clone_unfitted, make_pipeline(StandardScaler(), Recorder()), clone=impl.clone,
-        fit=True,
+        assert "check_no_attributes_set_in_init" in note
+        assert found == []
+
+
+def test_no_attributes_set_in_init_fails_with_sklearn_hint(impl):
+    message = _raises(check_no_attributes_set_in_init, Recorder(), clone=impl.clone)
+    assert "  - history_: set by Recorder.__init__ (to []), not a parameter" in message
+    assert "  - initialized_: set by Recorder.__init__ (to False), not a parameter" in message
+    assert "check_no_attributes_set_in_init" in message.splitlines()[-1]  # the hint
+    # Nested, with the attribute's path; a sound estimator passes.
+    message = _raises(
+        check_no_attributes_set_in_init, make_pipeline(StandardScaler(), Recorder()),
+        clone=impl.clone,
     )
-    assert "recorder.history_" in note and found[0].findings[0][0] == "recorder.history_"
+    assert "recorder.history_" in message
+    assert check_no_attributes_set_in_init(Ridge(), clone=impl.clone) is None
 
 
-def test_unfitted_constructor_set_attribute_in_runner_and_contract(impl):
+def test_no_attributes_set_in_init_in_runner_and_contract(impl):
     results = run_clone_checks(Recorder(), clone=impl.clone, fit=True)
-    assert all(r.passed for r in results)
-    unfitted = results[CHECKS.index(check_clone_unfitted)]
-    assert [loc for loc, _ in unfitted.findings] == ["history_", "initialized_"]
-    assert "check_no_attributes_set_in_init" in unfitted.finding_hint
-    assert all(not r.findings for r in results if r is not unfitted)
-    # check_clone_contract passes, and warns.
-    result, found = _caught_findings(check_clone_contract, Recorder(), clone=impl.clone, fit=True)
-    assert result is None and len(found) == 1 and found[0].check == "check_clone_unfitted"
+    by_name = {r.check: r for r in results}
+    assert [r.check for r in results if not r.passed] == ["check_no_attributes_set_in_init"]
+    assert [loc for loc, _ in by_name["check_no_attributes_set_in_init"].problems] == [
+        "history_", "initialized_"]
+    assert all(not r.findings for r in results)
+    message = _raises(check_clone_contract, Recorder(), clone=impl.clone, fit=True)
+    assert "breaks 1 promise" in message and "[check_no_attributes_set_in_init]" in message
 
 
 def test_unfitted_fitted_value_of_constructor_set_attribute_still_fails(impl):
     # A shallow copy carries what fit changed in the constructor's attributes
     # (history_ [6] where a fresh one has [], initialized_ True where False)
-    # along with coef_: all fail, and the finding is listed apart.
+    # along with coef_: all fail.
     est = ShallowCopyRecorder()
     message = _raises(check_clone_unfitted, est, clone=impl.clone, X=X_SMALL, y=Y_SMALL)
     assert "history_: fitted value survives on the clone ([6], where a fresh ShallowCopyRecorder has [])" in message
     assert "initialized_: fitted value survives on the clone (True" in message
     assert "coef_: fitted attribute survives" in message
-    assert "also noted, not a clone failure: history_: set by ShallowCopyRecorder.__init__" in message
+    assert "also noted" not in message
     assert "hint: __sklearn_clone__ must return an unfitted estimator" in message
     results = run_clone_checks(est, clone=impl.clone, X=X_SMALL, y=Y_SMALL)
     failed = results[CHECKS.index(check_clone_unfitted)]
-    assert failed.status == "FAIL" and [loc for loc, _ in failed.findings] == ["history_", "initialized_"]
+    assert failed.status == "FAIL" and failed.findings == []
 
 
 def test_unfitted_hint_names_the_clone_function_when_nothing_overrides(impl):
@@ -766,6 +808,25 @@ def test_contract_sound_returns_none(impl):
     assert check_clone_contract(Scaler(), clone=impl.clone, X=X_SMALL, y=Y_SMALL) is None
 
 
+def test_contract_raises_clone_contract_error_with_every_result(impl):
+    with pytest.raises(CloneContractError) as info:
+        check_clone_contract(ShallowCopyClone(items=[1]), clone=impl.clone, fit=True)
+    error = info.value
+    assert error.check == "check_clone_contract"
+    assert len(error.results) == len(CHECKS)
+    failed = {r.check for r in error.results if r.status == "FAIL"}
+    assert {"check_clone_unfitted", "check_clone_shares_no_mutable_param"} <= failed
+    assert any(detail.startswith("[check_clone_unfitted] ") for _, detail in error.problems)
+    assert str(error).startswith("ShallowCopyClone(items=[1]) breaks")
+
+
+def test_a_check_meeting_another_exception_raises_clone_contract_error(impl):
+    with pytest.raises(CloneContractError) as info:
+        check_clone_unfitted(FitFails(), clone=impl.clone, X=X_SMALL, y=Y_SMALL)
+    assert info.value.check == "check_clone_unfitted"
+    assert "the check could not run: ValueError: boom in fit" in str(info.value)
+
+
 def test_contract_reports_path_to_lock(impl):
     message = _raises(check_clone_contract, lock_pipeline(Model()), clone=impl.clone)
     assert "breaks 1 promise" in message
@@ -842,6 +903,28 @@ def _fails(estimator, check):
     except AssertionError:
         return True
     return False
+
+
+def test_parametrize_with_clone_checks_reports_one_root_cause(impl):
+    # A clone that raises fails check_clone_succeeds only; the others skip,
+    # saying why, as the check verb and check_clone_contract report it.
+    decorator = parametrize_with_clone_checks([lock_pipeline(Model())], clone=impl.clone)
+    outcomes = {}
+    for param in decorator.mark.args[1]:
+        estimator, check = param.values
+        try:
+            check(estimator)
+        except CloneContractError:
+            outcomes[check.__name__] = "FAIL"
+        except pytest.skip.Exception as exc:
+            outcomes[check.__name__] = "SKIP"
+            assert "check_clone_succeeds reports it" in str(exc)
+        else:
+            outcomes[check.__name__] = "PASS"
+    assert outcomes == {
+        record.__name__: ("FAIL" if record is check_clone_succeeds else "SKIP")
+        for record in CHECKS
+    }
 
 
 @parametrize_with_clone_checks([Ridge(), make_pipeline(StandardScaler(), LogisticRegression())])

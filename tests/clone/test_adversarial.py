@@ -1744,6 +1744,313 @@ def outer_parameter_changed_during_clone():
     return [clone(outer), outer.b]
 '''
 
+CASES["facts_invalidated"] = r"""
+# The compiled clone keeps facts per class (which get_params and
+# __sklearn_clone__ its instances resolve to, the parameter names, no class
+# attribute named like a parameter) while CPython says the class is
+# unchanged: every way such a fact can go stale, between clones and during
+# one, through what no type notification covers (function code, globals,
+# closure cells, instance dicts) as well as what it does.
+import sklearn.base
+import sklearn.pipeline
+import sklearn.utils.metaestimators
+from sklearn.preprocessing import StandardScaler
+
+ACTION = [None]
+
+
+def fire():
+    action, ACTION[0] = ACTION[0], None
+    if action is not None:
+        action()
+
+
+class Trigger:
+    def __deepcopy__(self, memo):
+        fire()
+        return Trigger()
+
+
+def make():
+    class Base(BaseEstimator):
+        pass
+
+    class E(Base):
+        def __init__(self, a=1, b=2):
+            self.a = a
+            self.b = b
+
+    return Base, E
+
+
+def restoring(obj, attribute):
+    # The scenarios share a process: what they change on scikit-learn's own
+    # objects is put back.
+    saved = getattr(obj, attribute)
+
+    def restore():
+        setattr(obj, attribute, saved)
+
+    return restore
+
+
+def between(change, restore=None, pipeline=False):
+    def run():
+        Base, E = make()
+        e = E(a=["a"], b=[1, 2])
+        tree = sklearn.pipeline.Pipeline([("e", e), ("s", StandardScaler())]) if pipeline else e
+        first = clone(tree)
+        try:
+            change(Base, E, e)
+            return [first, clone(tree), clone([tree, tree])]
+        finally:
+            if restore is not None:
+                restore()
+    return run
+
+
+def code_returning_only_a(self, deep=True):
+    return {"a": self.a}
+
+
+def code_of_custom_clone(self):
+    return ["custom code", type(self).__name__]
+
+
+def new_init(self, a=1, c=3):
+    self.a = a
+    self.c = c
+
+
+BASE_GET_PARAMS = sklearn.base.BaseEstimator.get_params
+BASE_CLONE = getattr(sklearn.base.BaseEstimator, "__sklearn_clone__", None)
+COMPOSITION_GET_PARAMS = sklearn.utils.metaestimators._BaseComposition._get_params
+
+scenario(name="base_get_params_code_replaced")(between(
+    lambda Base, E, e: setattr(BASE_GET_PARAMS, "__code__", code_returning_only_a.__code__),
+    restoring(BASE_GET_PARAMS, "__code__")))
+scenario(name="base_get_params_code_replaced_in_pipeline")(between(
+    lambda Base, E, e: setattr(BASE_GET_PARAMS, "__code__", code_returning_only_a.__code__),
+    restoring(BASE_GET_PARAMS, "__code__"), pipeline=True))
+# (Under enable() BaseEstimator.__sklearn_clone__ is the package's own, whose
+# code cannot be replaced: that scenario is in the case after this one.)
+def composition_params_only_steps(self, attr, deep=True):
+    return {"steps": getattr(self, attr)}
+
+
+scenario(name="composition_get_params_code_replaced")(between(
+    lambda Base, E, e: setattr(COMPOSITION_GET_PARAMS, "__code__", composition_params_only_steps.__code__),
+    restoring(COMPOSITION_GET_PARAMS, "__code__"), pipeline=True))
+scenario(name="composition_super_cell_changed")(between(
+    lambda Base, E, e: setattr(COMPOSITION_GET_PARAMS.__closure__[0], "cell_contents", BaseEstimator),
+    lambda: setattr(COMPOSITION_GET_PARAMS.__closure__[0], "cell_contents",
+                    sklearn.utils.metaestimators._BaseComposition), pipeline=True))
+
+
+def shadow_global(name, value):
+    def change(Base, E, e):
+        vars(sklearn.base)[name] = value
+    def restore():
+        vars(sklearn.base).pop(name, None)
+    return change, restore
+
+
+def counting_getattr(obj, name, *default):
+    COUNT[0] += 1
+    return getattr(obj, name, *default)
+
+
+COUNT = [0]
+scenario(name="base_module_global_getattr_shadowed")(between(*shadow_global("getattr", counting_getattr)))
+scenario(name="base_module_global_dict_shadowed")(between(*shadow_global("dict", lambda: {"shadowed": True})))
+
+scenario(name="init_code_replaced")(between(
+    lambda Base, E, e: setattr(E.__init__, "__code__", new_init.__code__)))
+scenario(name="init_signature_set")(between(
+    lambda Base, E, e: setattr(E.__init__, "__signature__",
+                               __import__("inspect").signature(lambda self, a=1: None))))
+scenario(name="init_dict_replaced_with_wrapped")(between(
+    lambda Base, E, e: setattr(E.__init__, "__dict__", {"__wrapped__": new_init})))
+scenario(name="instance_get_params")(between(
+    lambda Base, E, e: setattr(e, "get_params", lambda deep=True: {"a": "instance"})))
+scenario(name="instance_get_param_names")(between(
+    lambda Base, E, e: setattr(e, "_get_param_names", lambda: ["b"])))
+scenario(name="instance_sklearn_clone")(between(
+    lambda Base, E, e: setattr(e, "__sklearn_clone__", lambda: "instance clone")))
+scenario(name="instance_dict_replaced")(between(
+    lambda Base, E, e: setattr(e, "__dict__", {"a": "new a", "b": "new b"})))
+scenario(name="instance_parameter_deleted")(between(
+    lambda Base, E, e: delattr(e, "b")))
+scenario(name="instance_class_reassigned")(between(
+    lambda Base, E, e: setattr(e, "__class__", type("F", (E,), {"get_params": code_returning_only_a}))))
+scenario(name="class_output_config_attribute")(between(
+    lambda Base, E, e: setattr(E, "_sklearn_output_config", {"transform": "pandas"})))
+scenario(name="class_callbacks_attribute")(between(
+    lambda Base, E, e: setattr(Base, "_skl_callbacks", ["class callbacks"])))
+scenario(name="class_metadata_attribute")(between(
+    lambda Base, E, e: setattr(Base, "_metadata_request", "class request")))
+scenario(name="base_bases_reassigned")(between(
+    lambda Base, E, e: setattr(Base, "__bases__", (type("Other", (BaseEstimator,), {"get_params": code_returning_only_a}),))))
+
+
+def metaclass_swapped(Base, E, e):
+    class Meta(type):
+        pass
+
+    class Meta2(type):
+        def __call__(cls, **kwargs):
+            return ["Meta2 made", sorted(kwargs)]
+
+    M = Meta("M", (E,), {})
+    e.__class__ = M
+    M.__class__ = Meta2
+
+
+scenario(name="metaclass_of_class_swapped")(between(metaclass_swapped))
+
+
+def metaclass_gains_init_descriptor(Base, E, e):
+    class Meta(type):
+        pass
+
+    M = Meta("M", (E,), {})
+    e.__class__ = M
+    clone(e)
+    Meta.__init__ = property(lambda cls: new_init)
+
+
+scenario(name="metaclass_gains_init_descriptor")(between(metaclass_gains_init_descriptor))
+
+
+def clear_type_cache_then_change(Base, E, e):
+    sys._clear_type_cache()
+    clone(e)
+    sys._clear_type_cache()
+    E.get_params = code_returning_only_a
+    sys._clear_type_cache()
+
+
+scenario(name="type_cache_cleared_around_change")(between(clear_type_cache_then_change))
+
+
+def many_changes(Base, E, e):
+    # More changes than a class has version tags (1,000 from CPython 3.13):
+    # a class that can no longer hold one gets no facts.
+    for i in range(1100):
+        E.marker = i
+        clone(e)
+    E.get_params = code_returning_only_a
+
+
+scenario(name="class_changed_past_its_version_tags")(between(many_changes))
+
+
+def custom_mro(Base, E, e):
+    class MroMeta(type):
+        def mro(cls):
+            return type.mro(cls)
+
+    M = MroMeta("M", (E,), {})
+    e.__class__ = M
+    clone(e)
+    M.__bases__ = (type("Other", (BaseEstimator,), {"get_params": code_returning_only_a,
+                                                     "__init__": E.__init__}),)
+
+
+scenario(name="custom_mro_metaclass_bases_reassigned")(between(custom_mro))
+
+
+# During a clone: a parameter's __deepcopy__ or the constructor changes what
+# the rest of the node reads.
+def during(change, restore=None):
+    def run():
+        Base, E = make()
+        items = [E(a=Trigger(), b=[1]), E(b=[2])]
+        clone(items)
+        ACTION[0] = lambda: change(Base, E)
+        try:
+            return clone(items)
+        finally:
+            ACTION[0] = None
+            if restore is not None:
+                restore()
+    return run
+
+
+scenario(name="deepcopy_edits_init_code")(during(
+    lambda Base, E: setattr(E.__init__, "__code__", new_init.__code__)))
+scenario(name="deepcopy_sets_init_signature")(during(
+    lambda Base, E: setattr(E.__init__, "__signature__",
+                            __import__("inspect").signature(lambda self, a=1: None))))
+scenario(name="deepcopy_shadows_base_global")(during(
+    lambda Base, E: vars(sklearn.base).__setitem__("getattr", lambda obj, name: ["shadowed", name]),
+    lambda: vars(sklearn.base).pop("getattr", None)))
+scenario(name="deepcopy_adds_output_config_to_base")(during(
+    lambda Base, E: setattr(Base, "_sklearn_output_config", {"transform": "default"})))
+
+
+@scenario
+def constructor_shadows_get_params_on_clone():
+    Base, E = make()
+
+    class F(E):
+        def __init__(self, a=1, b=2):
+            self.a = a
+            self.b = b
+            if isinstance(a, list):
+                self.get_params = lambda deep=True: {"a": "instance", "b": b}
+
+    f = F(a=5)
+    first = clone(f)
+    return [first, clone(F(a=[5]))]
+
+
+@scenario
+def constructor_changes_its_class():
+    Base, E = make()
+
+    class F(E):
+        def __init__(self, a=1, b=2):
+            self.a = a
+            self.b = b
+            if a == "change":
+                type(self).get_params = code_returning_only_a
+
+    f = F(a="change")
+    return [clone(F(a=0)), clone(f), clone(f)]
+"""
+
+CASES["default_clone_code_replaced"] = r"""
+# Upstream's BaseEstimator.__sklearn_clone__ keeps its identity when its code
+# is replaced: it is then a custom __sklearn_clone__, and runs.
+import sklearn.base
+
+BASE_CLONE = getattr(sklearn.base.BaseEstimator, "__sklearn_clone__", None)
+
+
+def custom(self):
+    return ["custom code", type(self).__name__]
+
+
+class E(BaseEstimator):
+    def __init__(self, a=1):
+        self.a = a
+
+
+@scenario
+def base_sklearn_clone_code_replaced():
+    e = E(a=[1])
+    first = clone(e)
+    if BASE_CLONE is None:  # before scikit-learn 1.3
+        return [first]
+    saved = BASE_CLONE.__code__
+    BASE_CLONE.__code__ = custom.__code__
+    try:
+        return [first, clone(e), clone([e, e])]
+    finally:
+        BASE_CLONE.__code__ = saved
+"""
+
 CASES["containers_mutated_during_clone"] = r'''
 # A dict, list or set parameter changed while its items are cloned.
 ACTION = [None]
@@ -2780,6 +3087,7 @@ _INTERPRETER_BOUND = {
 # reads our per-class cache of parameter names, which must follow the class.
 ENABLED_CASES = [
     "attribute_hooks_between_clones",
+    "facts_invalidated",
     "descriptor_added_between_clones",
     "exotic_signatures",
     "init_replaced_between_clones",

@@ -13,6 +13,13 @@ Scans the project's own C-level sources -- ``sklearn_slep017/*.pyx``,
   ``PY_VERSION_HEX`` (``#if PY_VERSION_HEX < 0x030D0000`` ... ``#endif``, or
   the ``#else`` / ``#elif`` of an exact ``#if PY_VERSION_HEX >= ...``), where
   the replacement does not exist yet;
+* rule 6's two exceptions, each accepted in the shim header only and only
+  behind its version guard: ``PyUnstable_Type_AssignVersionTag`` (the
+  documented unstable tier beside the type watchers) in a branch compiled
+  for 3.12 and later (``#if PY_VERSION_HEX >= 0x030C0000``), and a type's
+  version tag (``tp_version_tag``, ``Py_TPFLAGS_VALID_VERSION_TAG``) in a
+  branch compiled for 3.11 alone (``PY_VERSION_HEX >= 0x030B0000 &&
+  PY_VERSION_HEX < 0x030C0000``); anywhere else they are refused;
 * a ``# cython: freethreading_compatible`` directive in a source: the
   module is declared in one place, the build (``setup.py``'s compiler
   directives), where the next rule looks.
@@ -48,7 +55,15 @@ OLD_COMMIT = "5fea970fd5c958e5dacde93bd09025744abe9503"
 PRIVATE = re.compile(r"\b_Py[A-Za-z]\w*|\bPyUnstable_\w*")
 DEPRECATED = re.compile(
     r"\b(PyErr_Fetch|PyErr_Restore|PyErr_NormalizeException|PyWeakref_GET_OBJECT"
-    r"|PyWeakref_GetObject|tp_version_tag|PyDict_GetItem|PyDict_GetItemString)\b"
+    r"|PyWeakref_GetObject|PyDict_GetItem|PyDict_GetItemString)\b"
+)
+# Rule 6's exceptions, and the guard each needs (the condition of the branch
+# it is in, in a header).
+ASSIGN_TAG = "PyUnstable_Type_AssignVersionTag"
+VERSION_TAG = re.compile(r"\b(tp_version_tag|Py_TPFLAGS_VALID_VERSION_TAG)\b")
+FROM_3_12 = re.compile(r"^\(?\s*PY_VERSION_HEX\s*>=\s*0x030C0000\s*\)?$")
+ONLY_3_11 = re.compile(
+    r"^\(?\s*PY_VERSION_HEX\s*>=\s*0x030B0000\s*&&\s*PY_VERSION_HEX\s*<\s*0x030C0000\s*\)?$"
 )
 DIRECTIVE = re.compile(r"^\s*#\s*cython\s*:.*\bfreethreading_compatible\b", re.M)
 BUILD_DIRECTIVE = re.compile(r"""["']?freethreading_compatible["']?\s*[:=]\s*True""")
@@ -107,7 +122,8 @@ def violations(text, kind):
         found.append((line, "freethreading_compatible", "directive"))
     code = strip_comments(text, python=kind in ("pyx", "pxd"))
     # Each open #if: [conditions seen in this chain, whether the current
-    # branch is compiled only for older Pythons].
+    # branch is compiled only for older Pythons, the current branch's own
+    # condition (None for #else and #ifdef)].
     stack = []
     for number, line in enumerate(code.split("\n"), 1):
         directive = PREPROCESSOR.match(line)
@@ -115,21 +131,32 @@ def violations(text, kind):
             word, condition = directive.group(1), directive.group(2).strip()
             if word in ("if", "ifdef", "ifndef"):
                 conditions = [condition] if word == "if" else []
-                stack.append([conditions, word == "if" and _condition_older(condition)])
+                stack.append([
+                    conditions,
+                    word == "if" and _condition_older(condition),
+                    condition if word == "if" else None,
+                ])
             elif word in ("elif", "else") and stack:
-                conditions, _ = stack[-1]
+                conditions = stack[-1][0]
                 # Past an exact "PY_VERSION_HEX >= X", every later branch is < X.
                 older = any(EXACTLY_NEWER.match(c) for c in conditions)
                 if word == "elif":
                     older = older or _condition_older(condition)
                     conditions.append(condition)
                 stack[-1][1] = older
+                stack[-1][2] = condition if word == "elif" else None
             elif word == "endif" and stack:
                 stack.pop()
             continue
-        in_shim = kind == "h" and any(older for _, older in stack)
+        in_shim = kind == "h" and any(older for _, older, _ in stack)
+        guards = [c for _, _, c in stack if c is not None] if kind == "h" else []
         for match in PRIVATE.finditer(line):
+            if match.group() == ASSIGN_TAG and any(FROM_3_12.match(c) for c in guards):
+                continue
             found.append((number, match.group(), "private or unstable CPython API"))
+        for match in VERSION_TAG.finditer(line):
+            if not any(ONLY_3_11.match(c) for c in guards):
+                found.append((number, match.group(), "a type's version tag outside 3.11's shim"))
         if not in_shim:
             for match in DEPRECATED.finditer(line):
                 found.append((number, match.group(), "deprecated or borrowed-reference API"))
@@ -336,6 +363,16 @@ BAD_SNIPPETS = [
      "o = PyWeakref_GetObject(r);\n#endif\n", "PyWeakref_GetObject"),
     ("h", "#if PY_VERSION_HEX < 0x030D0000 || defined(Y)\no = PyDict_GetItem(d, k);\n#endif\n",
      "PyDict_GetItem"),
+    # Rule 6's exceptions, outside their guards.
+    ("h", "int ok = PyUnstable_Type_AssignVersionTag(tp);\n", ASSIGN_TAG),
+    ("pyx", "cdef extern from *:\n    int PyUnstable_Type_AssignVersionTag(object)\n", ASSIGN_TAG),
+    ("h", "#if PY_VERSION_HEX >= 0x030B0000\nPyUnstable_Type_AssignVersionTag(tp);\n#endif\n",
+     ASSIGN_TAG),
+    ("h", "#if PY_VERSION_HEX >= 0x030C0000\nnew();\n#else\nPyUnstable_Type_AssignVersionTag(tp);\n"
+     "#endif\n", ASSIGN_TAG),
+    ("h", "#if PY_VERSION_HEX >= 0x030B0000\nreturn tp->tp_version_tag;\n#endif\n", "tp_version_tag"),
+    ("h", "#if PY_VERSION_HEX >= 0x030C0000\nreturn tp->tp_version_tag;\n#endif\n", "tp_version_tag"),
+    ("pyx", "if t.tp_flags & Py_TPFLAGS_VALID_VERSION_TAG: pass\n", "Py_TPFLAGS_VALID_VERSION_TAG"),
     # After the shim's #endif, the rule applies again.
     ("h", "#if PY_VERSION_HEX < 0x030D0000\nold();\n#endif\nPyErr_Fetch(&t, &v, &tb);\n",
      "PyErr_Fetch"),
@@ -365,6 +402,13 @@ GOOD_SNIPPETS = [
     ("h", "#ifndef GUARD\n#if PY_VERSION_HEX < 0x030D0000 && !defined(PYPY_VERSION)\n"
      "#ifdef X\nv = PyDict_GetItem(d, k);\n#endif\n#endif\n#endif\n"),
     ("h", "/* PyErr_Fetch is deprecated since 3.12 */\n// so is PyErr_Restore\nint x;\n"),
+    # Rule 6's exceptions, each behind its guard.
+    ("h", "#if PY_VERSION_HEX >= 0x030C0000\nreturn PyUnstable_Type_AssignVersionTag(tp);\n#else\n"
+     "return 0;\n#endif\n"),
+    ("h", "#if PY_VERSION_HEX >= 0x030C0000\nw();\n#elif PY_VERSION_HEX >= 0x030B0000 && "
+     "PY_VERSION_HEX < 0x030C0000\nreturn tp->tp_version_tag;\n#endif\n"),
+    ("h", "#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000\n"
+     "if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return 0;\n#endif\n"),
 ]
 
 

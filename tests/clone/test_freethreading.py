@@ -465,8 +465,9 @@ def test_the_oracle_accepts_upstream_under_the_same_races():
     ``sklearn.base.clone`` is whatever scikit-learn is importable: over the
     patched release of the upstream pull requests (``maint_tools.freethreaded``
     puts it first on ``PYTHONPATH``, and sets
-    ``SKLEARN_SLEP017_UPSTREAM_STRESS_SECONDS``), this is the run that earns
-    the compiled helper's free-threading compatibility.
+    ``SKLEARN_SLEP017_UPSTREAM_STRESS_SECONDS``), this is the run that puts
+    the pull requests' names cache (a ``WeakKeyDictionary``) and notes under
+    free-threaded races.
     """
     result = run("upstream", float(os.environ.get("SKLEARN_SLEP017_UPSTREAM_STRESS_SECONDS", 2.0)))
     print(result)
