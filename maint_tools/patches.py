@@ -273,6 +273,23 @@ _DIAGNOSTICS_REWRITES = (
         "from sklearn.utils._clone_diagnostics import",
     ),
     ("from sklearn_slep017 import clone", "from sklearn.base import clone"),
+    # The package's _compat is not in scikit-learn: the compositions whose
+    # get_params addresses steps by name, named directly.
+    ("import inspect\n\nfrom . import _compat\n", "import inspect\n"),
+    (
+        "    _, overrides = _compat.known_get_params()\n"
+        "    return any(\n"
+        "        get_params is override and _compat.runs_original_code(override)\n"
+        "        for override, _ in overrides\n"
+        "    )\n",
+        "    from ..compose import ColumnTransformer\n"
+        "    from ..ensemble._base import _BaseHeterogeneousEnsemble\n"
+        "    from ..pipeline import FeatureUnion, Pipeline\n"
+        "\n"
+        "    compositions = (Pipeline, FeatureUnion, ColumnTransformer)\n"
+        "    compositions += (_BaseHeterogeneousEnsemble,)\n"
+        "    return any(get_params is vars(cls)[\"get_params\"] for cls in compositions)\n",
+    ),
 )
 
 _SERIES_1_2_2 = Series(
@@ -355,6 +372,13 @@ _SERIES_1_2_2 = Series(
                         (
                             "    # A bound ``BaseEstimator.__sklearn_clone__``, upstream's or ours,\n",
                             "    # A bound ``BaseEstimator.__sklearn_clone__``,\n",
+                        ),
+                        # The package also refuses a default whose __code__ was
+                        # replaced (its per-class facts rest on that); the
+                        # backport defines the only default itself.
+                        (
+                            "            return method.__self__ is estimator and _compat.runs_original_code(func)\n",
+                            "            return method.__self__ is estimator\n",
                         ),
                     ),
                 ),

@@ -170,10 +170,10 @@ def annotate_parameter(exc, estimator, name):
 
 
 def _addressed_by_step_name(estimator, name, path):
-    # Decided without running any user code (upstream's clone runs none on
-    # its way out of a failure): the attribute read statically, and only a
-    # scikit-learn composition whose get_params provably addresses its steps
-    # by name.
+    # Decided without running any user code (a failing clone must run no
+    # more of it than the clone itself did): the attribute read statically,
+    # and only a scikit-learn composition whose get_params provably
+    # addresses its steps by name.
     step, _, rest = path.partition("__")
     if rest.split("__", 1)[0].isdigit():
         return False  # a position inside the step, not its estimator
