@@ -8,6 +8,7 @@ implementation: scikit-learn untouched, and enabled with that implementation
 
 import json
 import logging
+import re
 import sys
 
 import numpy as np
@@ -79,7 +80,8 @@ def test_a_search_is_counted_and_estimated(mode):
     else:
         assert "with upstream's clone: about" in report
     assert "timed side by side on 5 of the trees cloned (15 nodes)" in report
-    assert "joblib: 1 Parallel call, all in this process (seen)" in report
+    # (a search makes one Parallel call; some releases' estimators make more)
+    assert re.search(r"joblib: \d+ Parallel calls?, all in this process \(seen\)", report)
 
 
 def test_everything_is_put_back(mode):
