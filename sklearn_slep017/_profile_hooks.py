@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """What :func:`sklearn_slep017.profile` puts in place while its block runs.
 
-A timing wrapper of the clone scikit-learn uses, in every module holding it
+A timing wrapper of the clone scikit-learn uses, in every global namespace holding it
 (and of ``sklearn.base._clone_parametrized`` under upstream's clone), which
 counts outermost calls and their estimator nodes; and a recorder of joblib's
 ``Parallel`` calls, which says what ran in other processes. Both put back
@@ -9,6 +9,7 @@ exactly what they replaced.
 """
 
 import contextlib
+import gc
 import sys
 import threading
 
@@ -94,14 +95,26 @@ class _Wrapper:
         self.result._record(estimator, seconds, nodes, _timing.clock() - start)
 
 
-def _modules_holding(obj):
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
+def _namespaces_holding(obj):
+    """(namespace, name) pairs of the global namespaces holding ``obj``.
+
+    Module dicts, and the other dicts code runs in as globals (a doctest's,
+    an ``exec``'s, ``__main__`` run from a file): a ``from sklearn.base
+    import clone`` made in any of them before the block must reach the
+    wrapper, or, on a release whose clone recurses through
+    ``sklearn.base.clone`` itself, each parameter is taken for an outermost
+    call. Namespaces are told by their ``__name__`` key; this package's own
+    modules are left alone (a doctest's copy of one is not).
+    """
+    ours = {id(vars(module)) for name, module in list(sys.modules.items())
+            if name.split(".")[0] == "sklearn_slep017" and module is not None}
+    for referrer in gc.get_referrers(obj):
+        if (not isinstance(referrer, dict) or "__name__" not in referrer
+                or id(referrer) in ours):
             continue
-        for attr, value in list(namespace.items()):
+        for key, value in list(referrer.items()):
             if value is obj:
-                yield module, attr
+                yield referrer, key
 
 
 @contextlib.contextmanager
@@ -144,18 +157,19 @@ def clone_wrapped(result):
     sklearn_clone = _switch._sklearn_clone_name()
     wrapper = _Wrapper(installed, result, recursion_seen=sklearn_clone == "upstream")
     patched = []
-    for module, attr in list(_modules_holding(installed)):
-        setattr(module, attr, wrapper.function)
-        patched.append((module, attr))
+    for namespace, name in list(_namespaces_holding(installed)):
+        namespace[name] = wrapper.function
+        patched.append((namespace, name))
     # Upstream's default __sklearn_clone__ reaches _clone_parametrized
     # through sklearn.base's global: wrapped too, so that a clone called
-    # through a reference no module holds (a doctest's namespace, a local
-    # variable) is still one outermost call, not one per parameter.
+    # through a reference held nowhere the walk above looks (a local
+    # variable, an attribute) is still one outermost call, not one per
+    # parameter.
     parametrized = getattr(sklearn.base, "_clone_parametrized", None)
     if sklearn_clone == "upstream" and parametrized is not None:
         entry = wrapper._make(parametrized, inner_is_node=False)
-        setattr(sklearn.base, "_clone_parametrized", entry)
-        patched.append((sklearn.base, "_clone_parametrized"))
+        sklearn.base._clone_parametrized = entry
+        patched.append((vars(sklearn.base), "_clone_parametrized"))
         originals = {"_clone_parametrized": parametrized}
     else:
         entry, originals = None, {}
@@ -163,14 +177,12 @@ def clone_wrapped(result):
     try:
         yield
     finally:
-        for module, attr in reversed(patched):
-            if attr in originals:
-                if module.__dict__.get(attr) is entry:
-                    setattr(module, attr, originals[attr])
-            elif module.__dict__.get(attr) is wrapper.function:
-                setattr(module, attr, installed)
+        for namespace, name in reversed(patched):
+            if name in originals:
+                if namespace.get(name) is entry:
+                    namespace[name] = originals[name]
+            elif namespace.get(name) is wrapper.function:
+                namespace[name] = installed
         # Modules imported inside the block took the wrapper from sklearn.base.
-        for module, attr in list(_modules_holding(wrapper.function)):
-            setattr(module, attr, installed)
-
-
+        for namespace, name in list(_namespaces_holding(wrapper.function)):
+            namespace[name] = installed

@@ -57,6 +57,19 @@ def test_counts_outermost_calls_and_their_nodes(mode):
     assert p.estimate is None
 
 
+def test_a_clone_imported_into_other_globals_is_one_call(mode):
+    # A doctest's or an exec's globals, not a module: on releases whose clone
+    # recurses through sklearn.base.clone (1.1, 1.2), each parameter was taken
+    # for an outermost call there, (9, 0) for a Ridge.
+    namespace = {"__name__": "not_a_module", "Ridge": Ridge}
+    exec("from sklearn.base import clone", namespace)
+    installed = namespace["clone"]
+    with sklearn_slep017.profile(estimate=False) as p:
+        exec("clone(Ridge())", namespace)
+    assert (p.calls, p.nodes) == (1, 1)
+    assert namespace["clone"] is installed
+
+
 def test_a_search_is_counted_and_estimated(mode):
     search = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression()),
                           {"logisticregression__C": [0.1, 1.0]}, cv=2)
