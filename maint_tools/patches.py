@@ -253,9 +253,10 @@ class Series:
 
 _BASE = "sklearn/base.py"
 _CLONE_PY = "_clone_py.py"
+_KERNEL = "_clone_kernel.py"
 
 # Text rewrites shared by every module copied into ``sklearn/utils``.
-# A comment of _clone_py.py's _ATOMIC_TYPES, reworded for upstream.
+# A comment of _clone_kernel.py's ATOMIC_TYPES, reworded for upstream.
 _ATOMIC_COMMENT_SUB = (
     "``get_params``, so that upstream's\n# clone(x, safe=False) is ``x`` itself.",
     "``get_params``: clone(x, safe=False)\n# returns ``x`` itself.",
@@ -297,6 +298,11 @@ _SERIES_1_2_2 = Series(
     renames={
         "clone_parametrized": "_clone_parametrized",
         "sklearn_clone": "__sklearn_clone__",
+        # the kernel's names, private in base.py
+        "ATOMIC_TYPES": "_ATOMIC_TYPES",
+        "CONTAINER_TYPES": "_CONTAINER_TYPES",
+        "not_an_estimator_error": "_not_an_estimator_error",
+        "modified_parameter_error": "_modified_parameter_error",
         # only ever in comments: the module the notes come from
         "_diagnostics": "_clone_diagnostics",
     },
@@ -309,7 +315,7 @@ _SERIES_1_2_2 = Series(
         "CLONES_DICT_VALUES": False,
         "USES_DEPRECATED_ORIGINAL": True,
     },
-    drop_calls=frozenset({"_carry_metadata_request"}),
+    drop_calls=frozenset({"carry_metadata_request"}),
     commits=[
         Commit(
             "MNT Say which parameter a failed clone was at",
@@ -354,13 +360,13 @@ _SERIES_1_2_2 = Series(
                     ")\n",
                 ),
                 Define(
-                    f"{_CLONE_PY}:_ATOMIC_TYPES",
+                    f"{_KERNEL}:ATOMIC_TYPES",
                     f"{_BASE}:_ATOMIC_TYPES",
                     before="def clone(",
                     subs=(_ATOMIC_COMMENT_SUB,),
                 ),
                 Define(
-                    f"{_CLONE_PY}:_CONTAINER_TYPES",
+                    f"{_KERNEL}:CONTAINER_TYPES",
                     f"{_BASE}:_CONTAINER_TYPES",
                     before="def clone(",
                 ),
@@ -407,7 +413,7 @@ _SERIES_1_2_2 = Series(
                     ),
                 ),
                 Define(
-                    f"{_CLONE_PY}:_not_an_estimator_error",
+                    f"{_KERNEL}:not_an_estimator_error",
                     f"{_BASE}:_not_an_estimator_error",
                     before="class BaseEstimator",
                     subs=(
@@ -418,7 +424,7 @@ _SERIES_1_2_2 = Series(
                     ),
                 ),
                 Define(
-                    f"{_CLONE_PY}:_modified_parameter_error",
+                    f"{_KERNEL}:modified_parameter_error",
                     f"{_BASE}:_modified_parameter_error",
                     before="class BaseEstimator",
                 ),

@@ -4,10 +4,15 @@
 Mirrors ``_clone_py`` function for function, step for step: every attribute
 the reference reads is read here too, at the same moment, through the same
 attribute protocol, so that a class may change anything between two clones
-(or during one) and both implementations see it alike. Nothing about a
-class is cached except its constructor's parameter names, in the cache the
-reference shares (``_clone_py.param_names``), whose key covers every input
-of ``inspect.signature``.
+(or during one) and both implementations see it alike. What the two share
+(the parameter-name cache, the type sets, upstream's messages, the metadata
+carry) is in ``_clone_kernel``; the reference is reached only to hand it a
+subtree too deep for this recursion.
+
+Per class, facts that let a node skip reads upstream makes are kept only
+while CPython's own change notifications (type watchers on 3.12+, version
+tags on 3.11) say the class is unchanged, and checked again for what no
+notification covers; see "Per-class facts" below.
 
 The speed comes from doing in C what the reference does in Python: atoms
 are returned without ``copy.deepcopy``, containers are walked here, the
@@ -35,7 +40,7 @@ import weakref
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF
 
-from . import _clone_py, _compat, _families
+from . import _clone_kernel, _clone_py, _compat, _families
 from ._diagnostics import (
     annotate,
     annotate_entry,
@@ -85,15 +90,15 @@ cdef dict _COPY_GLOBALS = vars(copy)
 cdef object _FunctionType = types.FunctionType
 cdef object _type = type
 cdef object _ABSENT = object()
-cdef object _PARAM_NAMES = _clone_py.PARAM_NAMES_CACHE
-cdef object _param_names_slow = _clone_py.param_names
-cdef tuple _SIGNATURE_ATTRIBUTES = _clone_py.SIGNATURE_ATTRIBUTES
-cdef frozenset _ATOMIC_TYPES = _clone_py._ATOMIC_TYPES
-cdef tuple _CONTAINER_TYPES = _clone_py._CONTAINER_TYPES
-cdef object _call_with = _clone_py._call_with
-cdef object _not_an_estimator_error = _clone_py._not_an_estimator_error
-cdef object _modified_parameter_error = _clone_py._modified_parameter_error
-cdef object _carry_metadata_request = _clone_py._carry_metadata_request
+cdef object _PARAM_NAMES = _clone_kernel.PARAM_NAMES_CACHE
+cdef object _param_names_slow = _clone_kernel.param_names
+cdef tuple _SIGNATURE_ATTRIBUTES = _clone_kernel.SIGNATURE_ATTRIBUTES
+cdef frozenset _ATOMIC_TYPES = _clone_kernel.ATOMIC_TYPES
+cdef tuple _CONTAINER_TYPES = _clone_kernel.CONTAINER_TYPES
+cdef object _call_with = _clone_kernel.call_with
+cdef object _not_an_estimator_error = _clone_kernel.not_an_estimator_error
+cdef object _modified_parameter_error = _clone_kernel.modified_parameter_error
+cdef object _carry_metadata_request = _clone_kernel.carry_metadata_request
 cdef object _known_get_params = _compat.known_get_params
 cdef object _known_skbase = _families.known_skbase
 # The lists those two functions fill once (never emptied): read directly.
@@ -106,6 +111,8 @@ cdef object _known_sktime_meta = _families.known_sktime_meta
 cdef object _super = builtins.super
 cdef object _MODULES = sys.modules
 cdef object _sorted = builtins.sorted
+# The one arrow to the sibling: a subtree too deep for this recursion is
+# handed to the reference (where _too_deep says so).
 cdef object _py_clone = _clone_py.clone
 cdef object _py_clone_parametrized = _clone_py.clone_parametrized
 cdef object _UPSTREAM_GET_PARAMS = _compat.UPSTREAM_GET_PARAMS

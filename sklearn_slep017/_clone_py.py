@@ -6,8 +6,8 @@ scikit-learn 1.9.1's ``clone`` is kept, including exception types and
 messages and the identity sanity check. The differences, each deliberate:
 
 * parameter names are introspected once per ``__init__``
-  (``get_param_names``, one cache shared with the compiled module), not on
-  every call;
+  (``get_param_names``, through the one cache of ``_clone_kernel``, which
+  the compiled module shares), not on every call;
 * values that ``copy.deepcopy`` returns unchanged (None, numbers, strings,
   classes, functions ...) are returned without calling it;
 * upstream's own ``BaseEstimator.__sklearn_clone__`` is recognised as the
@@ -17,15 +17,22 @@ messages and the identity sanity check. The differences, each deliberate:
   never when ``__getattr__`` invents it (upstream 1.9 recurses forever on a
   ``unittest.mock.MagicMock`` parameter that way: scikit-learn issue 34477).
 
-The compiled module ``_clone_c`` has the same names and behaviour.
+The compiled module ``_clone_c`` has the same names and behaviour; what the
+two share is in ``_clone_kernel``.
 """
 
 import copy
 import inspect
-import types
-import weakref
 
 from . import _compat
+from ._clone_kernel import (
+    ATOMIC_TYPES,
+    CONTAINER_TYPES,
+    carry_metadata_request,
+    modified_parameter_error,
+    not_an_estimator_error,
+    param_names,
+)
 from ._diagnostics import (
     annotate,
     annotate_entry,
@@ -36,48 +43,6 @@ from ._diagnostics import (
 
 __all__ = ["clone", "clone_parametrized", "get_param_names", "sklearn_clone"]
 
-# Exact types for which ``copy.deepcopy`` returns its argument unchanged and
-# which cannot carry ``__sklearn_clone__`` or ``get_params``, so that upstream's
-# clone(x, safe=False) is ``x`` itself. Classes are handled separately.
-_ATOMIC_TYPES = frozenset(
-    {
-        type(None),
-        type(Ellipsis),
-        type(NotImplemented),
-        bool,
-        int,
-        float,
-        complex,
-        str,
-        bytes,
-        range,
-        types.BuiltinFunctionType,
-        types.CodeType,
-        property,
-        weakref.ref,
-    }
-)
-_CONTAINER_TYPES = (list, tuple, set, frozenset)
-
-# The one cache of constructor parameter names, shared by both
-# implementations: ``id(__init__)`` -> ``(weak reference to that __init__,
-# its __code__, tuple of names)``, each entry replaced whole, never edited.
-# Keyed by the function, not the class: the names are a function of
-# ``__init__`` alone (of its code, for a plain function that carries none of
-# ``SIGNATURE_ATTRIBUTES``), and a value holding no strong reference lets a
-# class made on the fly (whose ``__init__`` closes over it through
-# ``super()``) be freed. Any other ``__init__`` is introspected every time.
-PARAM_NAMES_CACHE = {}
-
-# Attributes ``inspect.signature`` reads off a function before its code:
-# a function carrying one of them is never cached.
-SIGNATURE_ATTRIBUTES = (
-    "__signature__",
-    "__wrapped__",
-    "_partialmethod",
-    "__partialmethod__",
-    "deprecated_original",
-)
 
 
 def get_param_names(cls):
@@ -115,76 +80,6 @@ def get_param_names(cls):
     return list(param_names(cls))
 
 
-def param_names(cls, init=None):
-    """The parameter names of ``cls`` as a tuple, through the shared cache.
-
-    Parameters
-    ----------
-    cls : type
-        The estimator class.
-    init : callable, optional
-        ``cls.__init__``, when the caller has already read it.
-
-    Returns
-    -------
-    names : tuple of str
-        The cached tuple itself: callers must not expose it as a list.
-    """
-    if init is None:
-        init = cls.__init__
-    if type(init) is types.FunctionType:
-        attributes = init.__dict__
-        if not attributes or attributes.keys().isdisjoint(SIGNATURE_ATTRIBUTES):
-            entry = PARAM_NAMES_CACHE.get(id(init))
-            if entry is not None and entry[0]() is init and entry[1] is init.__code__:
-                return entry[2]
-            return _cache_param_names(cls, init)
-    return tuple(_introspect_param_names(cls, init))
-
-
-def _cache_param_names(cls, init):
-    # Introspect a plain function and keep the names under its identity.
-    key = id(init)
-    code = init.__code__
-    names = tuple(_introspect_param_names(cls, init))
-    PARAM_NAMES_CACHE[key] = (weakref.ref(init, _forget(key)), code, names)
-    return names
-
-
-def _forget(key):
-    # Drop the entry of a dead __init__, unless a new one took the key.
-    def forget(ref):
-        entry = PARAM_NAMES_CACHE.get(key)
-        if entry is not None and entry[0] is ref:
-            PARAM_NAMES_CACHE.pop(key, None)
-
-    return forget
-
-
-def _introspect_param_names(cls, init):
-    # Upstream's BaseEstimator._get_param_names, body for body.
-    if _compat.USES_DEPRECATED_ORIGINAL:
-        init = getattr(init, "deprecated_original", init)
-    if init is object.__init__:
-        return []
-    init_signature = inspect.signature(init)
-    parameters = [
-        p
-        for p in init_signature.parameters.values()
-        if p.name != "self" and p.kind != p.VAR_KEYWORD
-    ]
-    for p in parameters:
-        if p.kind == p.VAR_POSITIONAL:
-            raise RuntimeError(
-                "scikit-learn estimators should always "
-                "specify their parameters in the signature"
-                " of their __init__ (no varargs)."
-                " %s with constructor %s doesn't "
-                " follow this convention." % (cls, init_signature)
-            )
-    return sorted([p.name for p in parameters])
-
-
 def _is_default_sklearn_clone(estimator, method):
     # A bound ``BaseEstimator.__sklearn_clone__``, upstream's or ours,
     # compared by identity: a user's callable must not be hashed or compared.
@@ -198,7 +93,7 @@ def _is_default_sklearn_clone(estimator, method):
 def _is_atomic_type(estimator_type):
     # Exact builtin types only, by identity: a metaclass may define __eq__ or
     # __hash__, and upstream never compares or hashes an estimator's class.
-    return type(estimator_type) is type and estimator_type in _ATOMIC_TYPES
+    return type(estimator_type) is type and estimator_type in ATOMIC_TYPES
 
 
 def _is_container_type(estimator_type):
@@ -340,7 +235,7 @@ def clone_parametrized(estimator, *, safe=True):
         # compares the class with each: a metaclass's __eq__ runs (and may
         # raise); a class of metaclass ``type`` compares by identity alone
         type(estimator_type) is not type
-        and estimator_type in _CONTAINER_TYPES
+        and estimator_type in CONTAINER_TYPES
     ):
         cloned = []
         for i, e in enumerate(estimator):
@@ -358,7 +253,7 @@ def clone_parametrized(estimator, *, safe=True):
                 mark_uncopyable(exc)
                 raise
         else:
-            raise mark_constructor(_not_an_estimator_error(estimator))
+            raise mark_constructor(not_an_estimator_error(estimator))
 
     klass = estimator.__class__
     new_object_params = estimator.get_params(deep=False)
@@ -370,7 +265,7 @@ def clone_parametrized(estimator, *, safe=True):
             raise
 
     new_object = klass(**new_object_params)
-    _carry_metadata_request(estimator, new_object, clone)
+    carry_metadata_request(estimator, new_object, clone)
 
     params_set = new_object.get_params(deep=False)
 
@@ -383,7 +278,7 @@ def clone_parametrized(estimator, *, safe=True):
         param1 = new_object_params[name]
         param2 = params_set[name]
         if param1 is not param2:
-            raise mark_constructor(_modified_parameter_error(estimator, name))
+            raise mark_constructor(modified_parameter_error(estimator, name))
 
     # _sklearn_output_config is used by `set_output` to configure the output
     # container of an estimator.
@@ -392,53 +287,6 @@ def clone_parametrized(estimator, *, safe=True):
             estimator._sklearn_output_config
         )
     return new_object
-
-
-def _carry_metadata_request(estimator, new_object, clone):
-    # Shared by both implementations, each passing its own ``clone``.
-    if _compat.METADATA_REQUEST_COPY is None:
-        return
-    try:
-        # The class's own attribute lookup, without the ``__getattr__``
-        # fallback: an object that invents attributes (a mock) must not hand
-        # us an endless chain of invented metadata requests.
-        metadata_request = type(estimator).__getattribute__(
-            estimator, "_metadata_request"
-        )
-        if _compat.METADATA_REQUEST_COPY == "clone":
-            new_object._metadata_request = clone(metadata_request)
-        else:
-            new_object._metadata_request = copy.deepcopy(metadata_request)
-    except AttributeError:
-        pass
-
-
-def _call_with(klass, params):
-    # ``klass(**params)`` for whatever a custom get_params returned.
-    return klass(**params)
-
-
-def _not_an_estimator_error(estimator):
-    # Upstream's messages, shared by both implementations.
-    if isinstance(estimator, type):
-        return TypeError(
-            "Cannot clone object. "
-            "You should provide an instance of "
-            "scikit-learn estimator instead of a class."
-        )
-    return TypeError(
-        "Cannot clone object '%s' (type %s): "
-        "it does not seem to be a scikit-learn "
-        "estimator as it does not implement a "
-        "'get_params' method." % (repr(estimator), type(estimator))
-    )
-
-
-def _modified_parameter_error(estimator, name):
-    return RuntimeError(
-        "Cannot clone object %s, as the constructor "
-        "either does not set or modifies parameter %s" % (estimator, name)
-    )
 
 
 def sklearn_clone(self):

@@ -345,7 +345,7 @@ def _skbase_names_lines(estimator, cls, slow):
 
 
 def _init_lines(cls, slow):
-    from . import _clone_py, _compat
+    from . import _clone_kernel, _compat
 
     init = cls.__init__
     if type(init) is not types.FunctionType:
@@ -362,7 +362,7 @@ def _init_lines(cls, slow):
             "__init__: %r is not a plain function: inspect.signature runs on "
             "every clone" % (init,)
         ]
-    attributes = [a for a in _clone_py.SIGNATURE_ATTRIBUTES if a in vars(init)]
+    attributes = [a for a in _clone_kernel.SIGNATURE_ATTRIBUTES if a in vars(init)]
     if attributes:
         slow.append("__init__")
         return [

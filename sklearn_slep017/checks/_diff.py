@@ -14,7 +14,7 @@ import types
 
 import numpy as np
 
-from .. import _clone_py
+from .. import _clone_kernel
 
 
 ROOT = "(the estimator)"
@@ -24,7 +24,7 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 # Values known to be shareable without asking copy.deepcopy: those the clone
 # returns as is (its own list) and immutable numpy / enum / regex values. Only
 # a shortcut: anything else is shareable when deepcopy gives it back itself.
-_ATOMS = tuple(_clone_py._ATOMIC_TYPES) + (
+_ATOMS = tuple(_clone_kernel.ATOMIC_TYPES) + (
     type,
     types.FunctionType,
     np.generic,

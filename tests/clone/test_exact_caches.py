@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import sklearn_slep017
-from sklearn_slep017 import _clone_py
+from sklearn_slep017 import _clone_kernel
 from sklearn_slep017._compat import UPSTREAM_CLONE
 
 
@@ -185,7 +185,7 @@ def test_classes_made_on_the_fly_are_freed(impl_name, impl, enabled):
 def test_one_cache_for_both_implementations(impl):
     Edited = _fresh_class()
     impl.get_param_names(Edited)
-    entry = _clone_py.PARAM_NAMES_CACHE[id(Edited.__init__)]
+    entry = _clone_kernel.PARAM_NAMES_CACHE[id(Edited.__init__)]
     assert entry[0]() is Edited.__init__ and entry[2] == ("a",)
     names = impl.get_param_names(Edited)
     names.append("mutated")

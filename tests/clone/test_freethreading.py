@@ -12,7 +12,7 @@ shares the same objects and caches:
   ``Holder`` estimators whose parameters are those shared containers; they
   start together at a barrier, so that the first fills of the compiled
   module's per-type verdicts (``_FIXED_LEAVES``) race;
-* a churner empties ``_clone_py.PARAM_NAMES_CACHE`` over and over while a
+* a churner empties ``_clone_kernel.PARAM_NAMES_CACHE`` over and over while a
   factory makes classes on the fly (new ``__init__`` signatures, cloned,
   dropped: the weak references' callbacks remove entries concurrently);
 * with skbase installed, a factory of ``BaseObject`` subclasses with ever new
@@ -99,7 +99,7 @@ import sklearn.ensemble
 import sklearn.pipeline
 import sklearn.utils.metaestimators
 
-from sklearn_slep017 import _clone_py
+from sklearn_slep017 import _clone_kernel, _clone_py
 
 if NAME == "upstream":
     clone = sklearn.base.clone
@@ -350,7 +350,7 @@ def class_factory(seed):
 
 def cache_churner(seed):
     while not stop.is_set():
-        _clone_py.PARAM_NAMES_CACHE.clear()
+        _clone_kernel.PARAM_NAMES_CACHE.clear()
         bump("cache_clears")
         time.sleep(0.0005)
 
