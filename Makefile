@@ -158,6 +158,9 @@ compat: $(VENV)/.installed-compat
 PYTHON_SESSIONS ?= tests-3.10 tests-3.11 tests-3.12 tests-3.13 tests-3.14 tests-3.15
 FREE_THREADED_SESSIONS ?= freethreaded-3.14t freethreaded-3.15t
 PYTHON_TARGETS ?=
+# Test paths for the tests-X.Y sessions instead of pyproject.toml's testpaths
+# (empty: all of them), e.g. CI's "tests/clone tests/switch".
+PYTHON_TEST_PATHS ?=
 
 .PHONY: test-pythons pythons test-freethreaded-all
 
@@ -165,7 +168,7 @@ pythons: $(VENV)/bin/python
 	$(PY) -m maint_tools.pythons build $(PYTHON_TARGETS)
 
 test-pythons: $(VENV)/.installed-compat
-	$(PY) -m maint_tools.pythons nox $(PYTHON_SESSIONS) $(NOX_ARGS)
+	SKLEARN_SLEP017_TEST_PATHS="$(PYTHON_TEST_PATHS)" $(PY) -m maint_tools.pythons nox $(PYTHON_SESSIONS) $(NOX_ARGS)
 
 # The free-threaded builds the way scikit-learn tests its own: tests/clone
 # under pytest-run-parallel, the stress and threads tests, the GIL checked

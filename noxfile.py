@@ -408,6 +408,11 @@ def tests(session):
         for path in PYPROJECT["tool"]["pytest"]["ini_options"]["testpaths"]
         if path != "sklearn_slep017"
     ]
+    # SKLEARN_SLEP017_TEST_PATHS (space-separated; `make test-pythons
+    # PYTHON_TEST_PATHS=...`): these paths instead, as CI runs the
+    # behavioural suites on the Python ends and leaves the maintainers' tools,
+    # whose tests do not depend on the interpreter, to `make test`.
+    paths = os.environ.get("SKLEARN_SLEP017_TEST_PATHS", "").split() or paths
     # The ``pytest`` script, not ``python -m pytest``, run from a copy of the
     # checkout whose package is the wheel's (_staged_checkout). The
     # ``clients`` group is not installed: tests/clone/test_clients.py skips, each
