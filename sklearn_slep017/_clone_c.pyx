@@ -694,6 +694,10 @@ cdef extern from "_clone_capi.h":
     int clone_type_add_watcher(clone_type_callback callback) except? -1
     int clone_type_watch(int watcher, object type) except -1
     int clone_type_clear_watcher(int watcher) except -1
+    ctypedef int (*clone_dict_callback)(int, PyObject*, PyObject*, PyObject*) noexcept
+    int clone_dict_add_watcher(clone_dict_callback callback) except? -1
+    int clone_dict_watch(int watcher, object d) except -1
+    int clone_dict_clear_watcher(int watcher) except -1
     int clone_flag_load(int* flag)
     void clone_flag_store(int* flag, int value)
     bint clone_is_plain_metaclass(object meta)
@@ -737,6 +741,11 @@ cdef dict _FACTS = {}
 cdef dict _DEPENDENTS = {}
 # The type watcher's id (3.12+), -1 where there is none: set once, at import.
 cdef int _WATCHER = -1
+# The dict watcher's id (3.12+) for the globals and builtins the inlined code
+# reads, -1 where there is none (their checks are then made on every use).
+cdef int _DICT_WATCHER = -1
+# The names those dicts are read for: a change of any other key is no news.
+cdef frozenset _GLOBAL_NAMES = frozenset(_BUILTINS)
 
 
 cdef class _Facts:
@@ -752,6 +761,7 @@ cdef class _Facts:
     cdef object init_code
     cdef tuple codes                # (function, code, ...): recognised by identity
     cdef tuple globals_read         # (function globals, builtins, name, builtin, ...)
+    cdef tuple dict_keys            # 3.12+: the keys of the watched dicts' boxes
     cdef tuple cells                # (cell, contents, ...): super()'s __class__
     cdef tuple shadows              # names an instance __dict__ must not hold
 
@@ -773,12 +783,34 @@ cdef int _on_type_modified(PyTypeObject* changed) noexcept:
     return 0
 
 
+cdef int _on_dict_event(int event, PyObject* changed, PyObject* key, PyObject* new_value) noexcept:
+    # A watched globals or builtins dict is about to change (3.12+): the facts
+    # resting on it go when the key is one the inlined code reads, or is not
+    # an exact str (it may compare equal to one), or is none (cleared, cloned
+    # into, freed). Runs no user code: exact str hashing and comparison only.
+    cdef PyObject* saved
+    if key is not NULL and type(<object>key) is str and <object>key not in _GLOBAL_NAMES:
+        return 0
+    saved = clone_exception_save()
+    try:
+        box = _DEPENDENTS.pop(PyLong_FromVoidPtr(<void*>changed), None)
+        if box is not None:
+            for facts in clone_dict_values(box):
+                clone_flag_store(&(<_Facts>facts).valid, 0)
+    except BaseException:
+        clone_dict_clear(_FACTS)
+    clone_exception_restore(saved)
+    return 0
+
+
 def _stop_watching():
     # At interpreter exit, before this module's dicts are torn down: no
     # notification may reach them any more, and no fact is used after.
-    global _WATCHER
+    global _WATCHER, _DICT_WATCHER
     watcher, _WATCHER = _WATCHER, -1
+    dict_watcher, _DICT_WATCHER = _DICT_WATCHER, -1
     clone_type_clear_watcher(watcher)
+    clone_dict_clear_watcher(dict_watcher)
 
 
 if CLONE_FACTS_MODE == 2:
@@ -787,6 +819,10 @@ if CLONE_FACTS_MODE == 2:
     except RuntimeError:  # every watcher id taken: no facts, exact path
         _WATCHER = -1
     else:
+        try:
+            _DICT_WATCHER = clone_dict_add_watcher(_on_dict_event)
+        except RuntimeError:  # every id taken: globals checked on every use
+            _DICT_WATCHER = -1
         atexit.register(_stop_watching)
 
 
@@ -813,6 +849,18 @@ cdef class _Forget:
         meta_box = _DEPENDENTS.get(PyLong_FromVoidPtr(<void*>self.facts.meta))
         if meta_box is not None:
             meta_box.pop(id(self.facts), None)
+        _leave_dict_boxes(self.facts)
+
+
+cdef _leave_dict_boxes(_Facts facts):
+    # Out of the boxes of the dicts it watched: shared dicts (a module's
+    # globals, the builtins) outlive the classes and their replaced facts.
+    keys = facts.dict_keys
+    if keys is not None:
+        for i in range(0, len(keys), 2):
+            box = _DEPENDENTS.get(keys[i])
+            if box is not None:
+                box.pop(id(facts), None)
 
 
 cdef inline bint _type_facts_hold(_Facts facts, object t) noexcept:
@@ -845,13 +893,21 @@ cdef bint _guards_hold(_Facts facts) except -1:
     for i in range(0, len(t), 2):
         if <object>PyFunction_GetCode(t[i]) is not t[i + 1]:
             return False
-    t = facts.globals_read
-    for i in range(0, len(t), 4):
-        if t[i + 2] in <dict>t[i] or (<dict>t[i + 1]).get(t[i + 2]) is not t[i + 3]:
+    if facts.dict_keys is None:  # not watched: looked at on every use
+        if not _globals_hold(facts.globals_read):
             return False
     t = facts.cells
     for i in range(0, len(t), 2):
         if clone_cell_get(t[i]) is not t[i + 1]:
+            return False
+    return True
+
+
+cdef bint _globals_hold(tuple t) except -1:
+    # Each name is found in the builtins, as the recognised code found it.
+    cdef Py_ssize_t i
+    for i in range(0, len(t), 4):
+        if t[i + 2] in <dict>t[i] or (<dict>t[i + 1]).get(t[i + 2]) is not t[i + 3]:
             return False
     return True
 
@@ -888,6 +944,9 @@ cdef object _take_facts(object t, object key):
     ):
         return None  # decided by slots: cheap to decide again
     mutable_meta = clone_type_is_mutable(meta)
+    old = _FACTS.get(key)
+    if old is not None:
+        _leave_dict_boxes(<_Facts>old)
     facts = _Facts.__new__(_Facts)
     facts.meta = meta
     if CLONE_FACTS_MODE == 1:
@@ -918,6 +977,10 @@ cdef object _take_facts(object t, object key):
         _fill_facts(facts, t, meta)
         if not clone_flag_load(&facts.valid) or _DEPENDENTS.get(key) is not box:
             return None
+        if facts.dict_keys is not None:
+            for i in range(0, len(facts.dict_keys), 2):
+                if _DEPENDENTS.get(facts.dict_keys[i]) is not facts.dict_keys[i + 1]:
+                    return None
         if mutable_meta and _DEPENDENTS.get(meta_key) is not meta_box:
             return None
     cdef _Forget forget = _Forget.__new__(_Forget)
@@ -1038,10 +1101,31 @@ cdef int _fill_facts(_Facts facts, object t, object meta) except -1:
     facts.globals_read = tuple(globals_read)
     facts.cells = tuple(cells)
     facts.shadows = tuple(shadows)
+    if CLONE_FACTS_MODE == 2 and _DICT_WATCHER >= 0 and facts.valid:
+        facts.dict_keys = _watch_dicts(facts, globals_read)
     facts.usable = True
-    if not _guards_hold(facts):
+    # the globals as they are now, after the watch: a change from here on is
+    # reported; until then they are what was just read
+    if not _guards_hold(facts) or not _globals_hold(facts.globals_read):
         facts.usable = False
     return 0
+
+
+cdef tuple _watch_dicts(_Facts facts, list globals_read):
+    # In each dict's box before the watch, as for the class (_take_facts).
+    cdef list keys = []
+    seen = set()
+    for i in range(0, len(globals_read), 4):
+        for d in (globals_read[i], globals_read[i + 1]):
+            if id(d) in seen:
+                continue
+            seen.add(id(d))
+            key = PyLong_FromVoidPtr(<void*>d)
+            box = _DEPENDENTS.setdefault(key, {})
+            box[id(facts)] = facts
+            keys += [key, box]
+            clone_dict_watch(_DICT_WATCHER, d)
+    return tuple(keys)
 
 
 cdef list _global_read(object func, str name):

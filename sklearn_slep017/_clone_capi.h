@@ -250,6 +250,52 @@ clone_type_watch(int watcher, PyObject *type)
 #endif
 }
 
+/* 3.12+: the globals and builtins that inlined code reads are watched too
+   (PyDict_AddWatcher, PyDict_Watch: public API). A watched dict calls the
+   watcher before each change, with the key (NULL when the whole dict is
+   cleared, cloned into or freed). The event is passed as an int: the enum
+   PyDict_WatchEvent exists from 3.12 only. */
+typedef int (*clone_dict_callback)(int, PyObject *, PyObject *, PyObject *);
+
+/* 3.12+: a new dict watcher's id, -1 with an exception set when none is
+   free. Elsewhere -1, no exception. */
+static inline int
+clone_dict_add_watcher(clone_dict_callback callback)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyDict_AddWatcher((PyDict_WatchCallback)callback);
+#else
+    (void)callback;
+    return -1;
+#endif
+}
+
+/* 3.12+: give the dict watcher id back (at interpreter exit). */
+static inline int
+clone_dict_clear_watcher(int watcher)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return watcher < 0 ? 0 : PyDict_ClearWatcher(watcher);
+#else
+    (void)watcher;
+    return 0;
+#endif
+}
+
+/* 3.12+: watch the dict; 1 when its changes will be reported from now on,
+   -1 on error. Elsewhere 0. */
+static inline int
+clone_dict_watch(int watcher, PyObject *dict)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyDict_Watch(watcher, dict) < 0 ? -1 : 1;
+#else
+    (void)watcher;
+    (void)dict;
+    return 0;
+#endif
+}
+
 /* A flag another thread may clear (a watcher fires on the thread that
    changes the class): read and written atomically where the compiler can,
    so that free-threaded builds see either value, never a torn one. */

@@ -1997,6 +1997,41 @@ scenario(name="deepcopy_adds_output_config_to_base")(during(
     lambda Base, E: setattr(Base, "_sklearn_output_config", {"transform": "default"})))
 
 
+# 3.12+: the dicts get_params reads its builtins through are watched; each
+# way they can change under the same name is seen, between clones and during
+# one.
+import builtins
+
+BUILTIN_GETATTR = builtins.getattr
+
+
+def builtin_shadowing_getattr(obj, name, *default):
+    if not default and name in ("a", "b"):
+        return ["shadowed by builtins", name]
+    return BUILTIN_GETATTR(obj, name, *default)
+
+
+def restore_builtin_getattr():
+    builtins.getattr = BUILTIN_GETATTR
+
+
+class SameName(str):
+    # A key equal to "getattr" that is not an exact str: a watcher that
+    # compared only exact names would take it for another.
+    pass
+
+
+scenario(name="builtins_getattr_replaced")(between(
+    lambda Base, E, e: setattr(builtins, "getattr", builtin_shadowing_getattr),
+    restore_builtin_getattr))
+scenario(name="deepcopy_replaces_builtins_getattr")(during(
+    lambda Base, E: setattr(builtins, "getattr", builtin_shadowing_getattr),
+    restore_builtin_getattr))
+scenario(name="base_global_set_under_an_equal_str_subclass")(between(
+    lambda Base, E, e: vars(sklearn.base).__setitem__(SameName("getattr"), shadowing_getattr),
+    lambda: vars(sklearn.base).pop("getattr", None)))
+
+
 @scenario
 def constructor_shadows_get_params_on_clone():
     Base, E = make()
