@@ -768,11 +768,17 @@ cdef class _Facts:
 
 cdef int _on_type_modified(PyTypeObject* changed) noexcept:
     # PyType_Modified's notification (3.12+), on the thread that changes the
-    # class: clear every fact resting on it. Must not raise; should even that
-    # fail (no memory for the key), no published fact is kept.
+    # class: clear every fact resting on it.
+    return _empty_box(<void*>changed)
+
+
+cdef int _empty_box(void* changed) noexcept:
+    # Clear the facts resting on ``changed`` (a class or a watched dict).
+    # Must not raise; should even that fail (no memory for the key), no
+    # published fact is kept.
     cdef PyObject* saved = clone_exception_save()
     try:
-        box = _DEPENDENTS.pop(PyLong_FromVoidPtr(<void*>changed), None)
+        box = _DEPENDENTS.pop(PyLong_FromVoidPtr(changed), None)
         if box is not None:
             # a snapshot: a builder may still be adding to the popped box
             for facts in clone_dict_values(box):
@@ -788,19 +794,9 @@ cdef int _on_dict_event(int event, PyObject* changed, PyObject* key, PyObject* n
     # resting on it go when the key is one the inlined code reads, or is not
     # an exact str (it may compare equal to one), or is none (cleared, cloned
     # into, freed). Runs no user code: exact str hashing and comparison only.
-    cdef PyObject* saved
     if key is not NULL and type(<object>key) is str and <object>key not in _GLOBAL_NAMES:
         return 0
-    saved = clone_exception_save()
-    try:
-        box = _DEPENDENTS.pop(PyLong_FromVoidPtr(<void*>changed), None)
-        if box is not None:
-            for facts in clone_dict_values(box):
-                clone_flag_store(&(<_Facts>facts).valid, 0)
-    except BaseException:
-        clone_dict_clear(_FACTS)
-    clone_exception_restore(saved)
-    return 0
+    return _empty_box(<void*>changed)
 
 
 def _stop_watching():
