@@ -76,6 +76,12 @@ def since(release, what):
     )
 
 
+# Tests whose oracle is upstream's own clone protocol (``__sklearn_clone__``,
+# ``_clone_parametrized``): before 1.3 the protocol is ours alone
+# (backported), so there is no upstream outcome to compare with.
+upstream_protocol = since((1, 3), "upstream's clone protocol (these tests' oracle)")
+
+
 def default_constructible_estimators():
     """``(name, class)`` of every scikit-learn estimator built without arguments.
 

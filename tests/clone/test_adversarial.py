@@ -55,19 +55,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from support import ROOT
-import sklearn
+from support import ROOT, upstream_protocol
 
-from sklearn_slep017 import _compat
-
-# The cases compare with upstream's own clone, ``_clone_parametrized`` and
-# ``__sklearn_clone__``: scikit-learn 1.3 and later. Before, the protocol is
-# ours alone (backported), so there is no upstream outcome to compare with.
-upstream_protocol = pytest.mark.skipif(
-    _compat.SKLEARN_VERSION < (1, 3),
-    reason="the cases compare with upstream's clone protocol, which arrived in "
-    "scikit-learn 1.3; %s is installed" % sklearn.__version__,
-)
 
 
 # Seconds one scenario may run before its watchdog kills the child, and the

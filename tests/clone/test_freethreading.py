@@ -47,19 +47,13 @@ import sys
 import sysconfig
 
 import pytest
-import sklearn
-from support import run_stress
+from support import run_stress, upstream_protocol
 
-from sklearn_slep017 import _compat
 
 # Under pytest-run-parallel each test runs in one thread: it races its own.
 pytestmark = [
     pytest.mark.thread_unsafe(reason="the stress test: starts its own threads, changes the switch interval"),
-    pytest.mark.skipif(
-        _compat.SKLEARN_VERSION < (1, 3),
-        reason="the oracle follows upstream's clone protocol, which arrived in "
-        "scikit-learn 1.3; %s is installed" % sklearn.__version__,
-    ),
+    upstream_protocol,
 ]
 
 FREE_THREADED_BUILD = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))

@@ -19,16 +19,11 @@ import sys
 
 import pytest
 import sklearn.base
-from support import ROOT, require
+from support import ROOT, require, upstream_protocol
 
 from maint_tools import fuzz_cases, fuzz_clone
-from sklearn_slep017 import _compat
 
-pytestmark = pytest.mark.skipif(
-    _compat.SKLEARN_VERSION < (1, 3),
-    reason="the fuzzer compares with upstream's clone protocol, which arrived in "
-    "scikit-learn 1.3; %s is installed" % sklearn.__version__,
-)
+pytestmark = upstream_protocol
 
 CORPUS = sorted(p for p in (ROOT / "maint_tools" / "fuzz_corpus").iterdir() if p.is_file())
 

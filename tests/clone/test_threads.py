@@ -29,21 +29,15 @@ in time (a few seconds of racing, a watchdog for deadlocks).
 
 
 import pytest
-from support import run_stress
-import sklearn
+from support import run_stress, upstream_protocol
 
-from sklearn_slep017 import _compat
 
 # The oracle is upstream's clone protocol (scikit-learn 1.3 and later): a
 # toggled __sklearn_clone__ means nothing to an older upstream clone.
 # Under pytest-run-parallel each test runs in one thread: it races its own.
 pytestmark = [
     pytest.mark.thread_unsafe(reason="starts its own threads, changes the switch interval"),
-    pytest.mark.skipif(
-        _compat.SKLEARN_VERSION < (1, 3),
-        reason="the threaded oracle follows upstream's clone protocol, which arrived "
-        "in scikit-learn 1.3; %s is installed" % sklearn.__version__,
-    ),
+    upstream_protocol,
 ]
 
 
