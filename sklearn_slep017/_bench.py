@@ -19,6 +19,12 @@ Implementations timed on the same estimator trees:
     Only the constructors: a flat list of ``(class, kwargs)`` for every
     estimator node is built outside the timed region, and the timed body
     calls each class with its kwargs. No clone can be faster.
+``exact-floor``
+    Where parameters hold values upstream deep-copies with their type's own
+    ``__deepcopy__`` (numpy's scalars and arrays), the floor plus those
+    calls, ``type(value).__deepcopy__(value, {})`` for each, which an exact
+    clone must make too. Timed only on workloads holding such values; on the
+    others it is the floor.
 
 How it measures, and why (the timing itself is ``_timing.py``'s, the same
 harness the asv suite's ratios use):
@@ -81,6 +87,10 @@ IMPLEMENTATIONS = {
     "floor": (
         "only the constructors: each estimator node's class called with its "
         "get_params(deep=False), precomputed outside the timed region"
+    ),
+    "exact-floor": (
+        "the floor plus the __deepcopy__ calls an exact clone must make (numpy's "
+        "scalars and arrays held by parameters), on workloads holding such values"
     ),
 }
 
@@ -294,6 +304,20 @@ def _make_floor(obj):
     return floor
 
 
+def _make_exact_floor(obj):
+    """The floor plus the own ``__deepcopy__`` calls; None where there are none."""
+    calls = _workloads.constructor_calls(obj)
+    copies = _workloads.own_deepcopies(obj)
+    if not copies:
+        return None
+
+    def exact_floor():
+        return ([cls(**kwargs) for cls, kwargs in calls],
+                [deepcopy(value, {}) for deepcopy, value in copies])
+
+    return exact_floor
+
+
 def _implementations():
     upstream = sklearn.base.clone
     py_clone = _clone_py.clone
@@ -306,6 +330,7 @@ def _implementations():
         _Implementation("reference-standalone", lambda obj: lambda: py_clone(obj)),
         _Implementation("compiled", lambda obj: lambda: c_clone(obj)),
         _Implementation("floor", _make_floor),
+        _Implementation("exact-floor", _make_exact_floor),
     ]
 
 
@@ -372,6 +397,8 @@ def _calibrate(implementations, label, obj, warm_obj, sample_time, failures, say
     expected = None
     for impl in implementations:
         fn = impl.make(obj)
+        if fn is None:  # not timed on this workload (exact-floor: the floor)
+            continue
         try:
             with impl:
                 result = fn()  # warm-up: caches filled as in any search
@@ -381,13 +408,13 @@ def _calibrate(implementations, label, obj, warm_obj, sample_time, failures, say
             say("ERROR: %s failed on %s: %s: %s" % (impl.name, label, type(exc).__name__, exc))
             continue
         found.live.append(impl)
-        warm_fn = impl.make(warm_obj)
+        warm_fn = impl.make(warm_obj) or fn
         with impl:
             warm_cost = _timing.one_call(warm_fn)
         if impl.name == "upstream":
             expected = _signature(result)
             found.matches[impl.name] = True
-        elif impl.name == "floor":
+        elif impl.name in ("floor", "exact-floor"):
             found.matches[impl.name] = None  # builds a flat list, not a tree
         else:
             found.matches[impl.name] = _signature(result) == expected
@@ -467,7 +494,10 @@ def _workload_entries(workload, names, found, samples, peaks, failures, say):
     n_repeats = len(samples[found.live[0].name]) if found.live else 0
     medians = {name: statistics.median(s) for name, s in samples.items()}
     entries = []
+    exact_floor = medians.get("exact-floor", medians.get("floor"))
     for name in names:
+        if name not in medians and label not in failures.get(name, {}):
+            continue  # not timed on this workload
         if name not in medians:
             entries.append(dict(
                 workload=label, kind=kind, size=size, nodes=nodes,
@@ -489,6 +519,7 @@ def _workload_entries(workload, names, found, samples, peaks, failures, say):
                 per_node_us=median / nodes * 1e6,
                 speedup_vs_upstream=_ratio(medians.get("upstream"), median),
                 ratio_vs_floor=_ratio(median, medians.get("floor")),
+                ratio_vs_exact_floor=_ratio(median, exact_floor),
                 peak_memory_bytes=peaks[name],
                 matches_upstream=found.matches[name],
                 samples_s=samples[name],
@@ -591,7 +622,9 @@ def run_benchmark(
         ``implementations`` (name to description) and ``results``: one entry
         per workload and implementation with ``nodes``, ``median_s``,
         ``min_s``, ``max_s``, ``per_node_us``, ``speedup_vs_upstream``,
-        ``ratio_vs_floor``, ``peak_memory_bytes``, the raw ``samples_s`` and
+        ``ratio_vs_floor``, ``ratio_vs_exact_floor`` (the floor where no
+        value needs its own ``__deepcopy__``), ``peak_memory_bytes``, the raw
+        ``samples_s`` and
         whether the clone matched upstream's.
 
     Raises
@@ -772,21 +805,21 @@ def format_markdown(results, notes=True):
             lines.append("")
     lines += [
         "| workload | nodes | implementation | median | min - max | per node "
-        "| x faster than upstream | x of floor | peak memory |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| x faster than upstream | x of floor | x of exact floor | peak memory |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for e in results["results"]:
         if "error" in e:
-            lines.append("| %s | %d | %s | failed: %s | | | | | |" % (
+            lines.append("| %s | %d | %s | failed: %s | | | | | | |" % (
                 e["workload"], e["nodes"], e["implementation"],
                 e["error"].replace("|", "/").splitlines()[0][:120]))
             continue
         lines.append(
-            "| %s | %d | %s | %s | %s - %s | %.3g us | %s | %s | %s |"
+            "| %s | %d | %s | %s | %s - %s | %.3g us | %s | %s | %s | %s |"
             % (e["workload"], e["nodes"], e["implementation"], _fmt_time(e["median_s"]),
                _fmt_time(e["min_s"]), _fmt_time(e["max_s"]), e["per_node_us"],
                _fmt_ratio(e["speedup_vs_upstream"]), _fmt_ratio(e["ratio_vs_floor"]),
-               _fmt_bytes(e["peak_memory_bytes"]))
+               _fmt_ratio(e.get("ratio_vs_exact_floor")), _fmt_bytes(e["peak_memory_bytes"]))
         )
     return "\n".join(lines) + "\n"
 
@@ -830,6 +863,7 @@ def plot(results, path):
         "reference-standalone": dict(color="tab:purple", marker="v"),
         "compiled": dict(color="tab:green", marker="D"),
         "floor": dict(color="0.35", marker="x", linestyle="--"),
+        "exact-floor": dict(color="0.6", marker="+", linestyle=":"),
     }
     # The nested pipelines against their size; without them (a run on the
     # user's own trees), those trees against theirs.

@@ -78,6 +78,7 @@ cdef extern from "_clone_capi.h":
     object clone_function_defaults(object func)
     bint clone_has_generic_getattr(object obj)
     int clone_is_fixed_type(object type) except -1
+    bint clone_is_heap_type(object type)
     char* clone_stack_pointer()
     int clone_stack_bounds(char** low, char** high)
 
@@ -491,7 +492,9 @@ cdef inline bint _is_atomic(object obj, object t) except -1:
     ):
         return True
     # Exact builtin types only: a metaclass could define __hash__ / __eq__.
-    if type(t) is _type and t in _ATOMIC_TYPES:
+    # Every atomic type is static: a class made at run time (an estimator)
+    # is not looked up.
+    if type(t) is _type and not clone_is_heap_type(t) and t in _ATOMIC_TYPES:
         return True
     if t is _FunctionType:
         # A plain function is deep-copied as itself, unless it carries an
@@ -547,6 +550,8 @@ cdef object _fixed_leaf(object t):
     """What deep-copies instances of ``t`` if it is a fixed type, else False."""
     cdef PyObject* found = NULL
     if type(t) is not _type:  # hashing a class must not run user code
+        return False
+    if clone_is_heap_type(t):  # never fixed (clone_is_fixed_type)
         return False
     if clone_dict_get_ref(_FIXED_LEAVES, t, &found) == 1:
         verdict = <object>found

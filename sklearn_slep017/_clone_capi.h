@@ -141,6 +141,14 @@ clone_has_generic_getattr(PyObject *obj)
     return Py_TYPE(obj)->tp_getattro == PyObject_GenericGetAttr;
 }
 
+/* A class made at run time (``class`` statements, ``type()``), never one of
+   the static builtin types: neither atomic nor a fixed leaf. */
+static inline int
+clone_is_heap_type(PyObject *type)
+{
+    return (PyType_GetFlags((PyTypeObject *)type) & Py_TPFLAGS_HEAPTYPE) != 0;
+}
+
 /* A static, immutable type with generic attribute access: what an
    attribute look-up finds on its instances (which the caller checks have no
    __dict__) is fixed for the life of the process. */

@@ -203,6 +203,53 @@ def _collect(obj, calls):
             _collect(value, calls)
 
 
+def own_deepcopies(estimator):
+    """List the ``(__deepcopy__, value)`` an exact clone of a tree must call.
+
+    Upstream's clone deep-copies every parameter value that is neither an
+    estimator nor a container it walks; a value whose type has its own
+    ``__deepcopy__`` (numpy's scalars and arrays) is copied by that method,
+    which no exact clone can skip. The benchmarks add these calls to the
+    floor: the "exact floor".
+
+    Parameters
+    ----------
+    estimator : object
+        An estimator, or a container of estimators.
+
+    Returns
+    -------
+    copies : list of (callable, object)
+        ``type(value).__deepcopy__`` and ``value``, for every such value held
+        by a parameter, inside containers too, in depth-first order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> [type(value).__name__ for _, value in own_deepcopies([Ridge(alpha=np.float64(2.0))])]
+    ['float64']
+    """
+    copies = []
+    for _, params in constructor_calls(estimator):
+        for value in params.values():
+            _collect_copies(value, copies)
+    return copies
+
+
+def _collect_copies(value, copies):
+    if isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _collect_copies(item, copies)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_copies(item, copies)
+    elif not hasattr(value, "get_params"):
+        deepcopy = getattr(type(value), "__deepcopy__", None)
+        if deepcopy is not None and not isinstance(value, type):
+            copies.append((deepcopy, value))
+
+
 def count_nodes(estimator):
     """Count the estimators (objects with ``get_params``) in a tree."""
     return len(constructor_calls(estimator))

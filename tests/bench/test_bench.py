@@ -9,6 +9,12 @@ from sklearn_slep017 import _bench
 from sklearn_slep017.__main__ import build_parser, main
 
 IMPLEMENTATIONS = ["upstream", "reference", "reference-standalone", "compiled", "floor"]
+# timed only where parameters hold values with their own __deepcopy__
+NUMPY_IMPLEMENTATIONS = IMPLEMENTATIONS + ["exact-floor"]
+
+
+def _timed(workload):
+    return NUMPY_IMPLEMENTATIONS if workload.startswith("numpy") else IMPLEMENTATIONS
 
 
 def _table_rows(markdown):
@@ -25,7 +31,7 @@ def test_bench_quick_writes_everything(tmp_path, capsys):
     results = json.loads((tmp_path / "results.json").read_text())
     for key in ("python", "sklearn", "numpy", "platform", "cpu_count", "date"):
         assert results["machine"][key]
-    assert list(results["implementations"]) == IMPLEMENTATIONS
+    assert list(results["implementations"]) == NUMPY_IMPLEMENTATIONS
     assert "cached" in results["implementations"]["reference"]
     assert results["settings"]["gc_enabled_while_timing"] is True
     assert results["failures"] == {}
@@ -34,7 +40,7 @@ def test_bench_quick_writes_everything(tmp_path, capsys):
                  "numpy grid search v=3", "numpy params n=3"]
     entries = results["results"]
     assert [(e["workload"], e["implementation"]) for e in entries] == [
-        (w, i) for w in workloads for i in IMPLEMENTATIONS
+        (w, i) for w in workloads for i in _timed(w)
     ]
     for e in entries:
         assert e["min_s"] <= e["median_s"] <= e["max_s"]
@@ -48,13 +54,17 @@ def test_bench_quick_writes_everything(tmp_path, capsys):
             assert e["speedup_vs_upstream"] == 1
         if e["implementation"] == "floor":
             assert e["ratio_vs_floor"] == 1
+        if e["implementation"] == "exact-floor":
+            assert e["ratio_vs_exact_floor"] == 1
+        if not e["workload"].startswith("numpy"):  # no copies: the floor is exact
+            assert e["ratio_vs_exact_floor"] == e["ratio_vs_floor"]
 
     markdown = (tmp_path / "results.md").read_text()
     rows = _table_rows(markdown)
     assert [(r[0], r[2]) for r in rows] == [
-        (w, i) for w in workloads for i in IMPLEMENTATIONS
+        (w, i) for w in workloads for i in _timed(w)
     ]
-    assert all(len(r) == 9 for r in rows)
+    assert all(len(r) == 10 for r in rows)
     # stdout carries the same table, progress goes to stderr
     assert _table_rows(out) == rows
     assert "nested W=2" in err and "compiled" in err

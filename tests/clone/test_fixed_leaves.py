@@ -209,3 +209,13 @@ def test_any_numpy_value_clones_as_deepcopy(impl, value):
     assert _describe(impl.clone(value, safe=False), value) == expected
     assert _describe(impl.clone(Holder(value=value)).value, value) == expected
     assert _describe(impl.clone(Holder(value=[value])).value[0], value) == expected
+
+
+def test_every_atomic_type_is_static():
+    # The compiled clone looks a class made at run time (a heap type) up
+    # neither in the atomic types nor in the fixed leaves: right only while
+    # every atomic type is a static builtin one.
+    from sklearn_slep017._clone_kernel import ATOMIC_TYPES
+
+    heap_type = 1 << 9  # Py_TPFLAGS_HEAPTYPE
+    assert [t for t in ATOMIC_TYPES if t.__flags__ & heap_type] == []
