@@ -316,8 +316,12 @@ BENCH_PYTHONS_DIR := bench-pythons-results
 
 .PHONY: bench-pythons
 
+# Every bench-X.Y session by name: maint_tools.pythons runs those whose
+# Python lives only in its Debian tree (3.14, 3.15) inside that tree.
+BENCH_ALL = $(shell $(VENV)/bin/nox -l --json -s bench 2>/dev/null | $(PY) -c "import json, sys; print(' '.join(s['session'] for s in json.load(sys.stdin)))")
+
 bench-pythons: $(VENV)/.installed-compat
 	rm -rf $(BENCH_PYTHONS_DIR)
-	status=0; $(VENV)/bin/nox --no-color -s $(or $(BENCH_SESSIONS),bench) $(NOX_ARGS) -- $(BENCH_PYTHONS_ARGS) || status=$$?; \
+	status=0; $(PY) -m maint_tools.pythons nox $(or $(BENCH_SESSIONS),$(BENCH_ALL)) $(NOX_ARGS) -- $(BENCH_PYTHONS_ARGS) || status=$$?; \
 	$(PY) -m maint_tools.bench_pythons aggregate $(BENCH_PYTHONS_DIR) --output $(BENCH_PYTHONS_DIR)/table.md && \
 	$(if $(BENCH_SESSIONS),true,cp $(BENCH_PYTHONS_DIR)/table.md docs/performance/pythons.md); exit $$status
