@@ -2,7 +2,9 @@
 
 ``sklearn_slep017/_version_range.py`` records the oldest and the newest
 supported scikit-learn; the Makefile reads the newest with ``sed``, the
-noxfile and the maintainer tools load the module by path.
+noxfile and the maintainer tools load the module by path. The package
+version is ``sklearn_slep017.__version__``, which ``pyproject.toml`` declares
+dynamic (the built metadata is checked in ``test_packaging.py``).
 """
 
 import inspect
@@ -72,3 +74,22 @@ def test_maintainer_tools_default_to_the_newest_release():
             inspect.signature(freethreaded.run_patched_upstream).parameters["version"],
     }
     assert {name: p.default for name, p in defaults.items()} == dict.fromkeys(defaults, NEWEST)
+
+
+def _pyproject():
+    tomllib = pytest.importorskip("tomllib")  # 3.11+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_pyproject_takes_the_version_from_the_package():
+    pyproject = _pyproject()
+    assert "version" not in pyproject["project"]
+    assert "version" in pyproject["project"]["dynamic"]
+    attr = pyproject["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    assert attr == "sklearn_slep017.__version__"
+
+
+def test_pyproject_requires_the_oldest_release():
+    # PEP 621 dependencies are static data: checked against the record.
+    pyproject = _pyproject()
+    assert "scikit-learn>=%s" % OLDEST in pyproject["project"]["dependencies"]
