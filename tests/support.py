@@ -13,7 +13,8 @@ disable, the start-up hook, worker processes, upstream's own suites under
 ``enable()``), ``checks/``, ``bench/`` (the bench CLI and asv suite),
 ``maint_tools/`` (the checkout's maintainer tools); ``test_base.py``,
 ``test_frozen.py`` beside ``base.py`` and ``frozen.py``; and the project's
-own ``test_docs.py``, ``test_examples.py``, ``test_packaging.py``. The
+own ``test_docs.py``, ``test_examples.py``, ``test_packaging.py``,
+``test_versions.py``. The
 folders have no ``__init__.py``: test module names are unique across them.
 """
 
