@@ -2,7 +2,13 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SKLEARN_VERSION ?= 1.9.1
+# The newest supported scikit-learn, read from its one record
+# (sklearn_slep017/_version_range.py) with sed: no Python, no venv needed.
+NEWEST_SKLEARN := $(shell sed -n 's/^NEWEST_SUPPORTED = "\([^"]*\)".*/\1/p' sklearn_slep017/_version_range.py)
+ifeq ($(NEWEST_SKLEARN),)
+$(error cannot read NEWEST_SUPPORTED from sklearn_slep017/_version_range.py)
+endif
+SKLEARN_VERSION ?= $(NEWEST_SKLEARN)
 PYTEST_ARGS ?=
 
 .PHONY: help test bench build clean check-compiled
@@ -130,10 +136,11 @@ asv-smoke: $(VENV)/.installed-bench build
 	{ SKLEARN_SLEP017_ASV_QUICK=1 $(ASV) run --config $(ASV_CONF) --python=same --quick --dry-run --show-stderr --launch-method forkserver $(ASV_ARGS); echo $$? > .asv/smoke.status; } 2>&1 | tee .asv/smoke.log
 	exit $$(cat .asv/smoke.status)
 
-# -- backward-compatibility matrix (noxfile.py): scikit-learn 1.1.3 to 1.9.1 ---
+# -- backward-compatibility matrix (noxfile.py): the supported scikit-learn ---
+# releases, oldest to newest (sklearn_slep017/_version_range.py).
 # `make compat` runs every release and refreshes docs/compat/results.md;
 # COMPAT_SESSIONS picks some (the docs are then left alone), e.g.
-# make compat COMPAT_SESSIONS="compat-1.1.3 compat-1.9.1"
+# make compat COMPAT_SESSIONS="compat-1.1.3 compat-$(NEWEST_SKLEARN)"
 COMPAT_SESSIONS ?=
 NOX_ARGS ?=
 

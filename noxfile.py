@@ -44,6 +44,7 @@ from ``.nox/_interpreters``.
 """
 
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
@@ -58,9 +59,25 @@ ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "compat-results"
 WHEELHOUSE = ROOT / ".nox" / "_wheels"
 
-# release -> extra pins needed beside it on Python 3.11.
+
+def _load_version_range():
+    # The supported range's one record, by path: the standard library only,
+    # without importing the package (nor scikit-learn) into nox's Python.
+    path = ROOT / "sklearn_slep017" / "_version_range.py"
+    spec = importlib.util.spec_from_file_location("_noxfile_version_range", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_VERSION_RANGE = _load_version_range()
+OLDEST, NEWEST = _VERSION_RANGE.OLDEST_SUPPORTED, _VERSION_RANGE.NEWEST_SUPPORTED
+
+# release -> extra pins needed beside it on Python 3.11: one release per
+# minor line, the supported range's ends from sklearn_slep017/_version_range.py
+# (tests/maint_tools/test_compat_report.py checks every line is here).
 RELEASES = {
-    "1.1.3": ["numpy<2", "scipy<1.11"],
+    OLDEST: ["numpy<2", "scipy<1.11"],
     "1.2.2": ["numpy<2", "scipy<1.11"],
     "1.3.2": ["numpy<2"],
     "1.4.2": [],
@@ -68,9 +85,8 @@ RELEASES = {
     "1.6.1": [],
     "1.7.2": [],
     "1.8.0": [],
-    "1.9.1": [],
+    NEWEST: [],
 }
-OLDEST, NEWEST = "1.1.3", "1.9.1"
 # pyproject.toml, read by nox (``nox.project.load_toml``: tomllib, or tomli
 # on 3.10).
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -84,8 +100,8 @@ BUILD_REQUIREMENTS = PYPROJECT["build-system"]["requires"] + ["wheel"]
 # 3.N`` classifiers, read by ``nox.project.python_versions``; with the ``Free
 # Threading`` classifier nox adds ``3.Nt`` for every version from 3.14 on
 # (3.14t, 3.15t). 3.13t, on which the declaration was first earned, stays
-# with maint_tools/freethreaded.py (`make test-freethreaded`): scikit-learn
-# 1.9.1 has no cp313t wheel, and that tool builds it from its sdist.
+# with maint_tools/freethreaded.py (`make test-freethreaded`): the newest
+# scikit-learn has no cp313t wheel, and that tool builds it from its sdist.
 _DECLARED = nox.project.python_versions(PYPROJECT)
 PYTHONS = [v for v in _DECLARED if not v.endswith("t")]
 FREE_THREADED = [v for v in _DECLARED if v.endswith("t")]
@@ -493,7 +509,7 @@ def freethreaded(session):
 # A Python that pip refuses the project on fails its session: the table
 # names it as not measured.
 BENCH_RESULTS = ROOT / "bench-pythons-results"
-BENCH_RELEASE = "1.9.1"
+BENCH_RELEASE = NEWEST
 BENCH_PYTHONS = [v for v in PYTHONS if v != "3.10"]
 
 

@@ -15,3 +15,25 @@
 
 Each runs as ``python -m maint_tools.<name>`` from the repository root.
 """
+
+import importlib.util as _importlib_util
+from pathlib import Path as _Path
+
+
+def _load_version_range():
+    """``sklearn_slep017/_version_range.py`` of this checkout, loaded by path.
+
+    The module needs the standard library only: the tools that run on an
+    interpreter without scikit-learn (``freethreaded`` runs on the system
+    ``python3``) read the supported range without importing the package.
+    """
+    path = _Path(__file__).resolve().parent.parent / "sklearn_slep017" / "_version_range.py"
+    spec = _importlib_util.spec_from_file_location("_maint_tools_version_range", path)
+    module = _importlib_util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The newest supported scikit-learn (sklearn_slep017/_version_range.py, its
+# one record): the tools' default release and patch series.
+NEWEST_SKLEARN = _load_version_range().NEWEST_SUPPORTED

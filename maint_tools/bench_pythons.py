@@ -3,7 +3,8 @@
 
 The ``bench-<python>`` sessions of ``noxfile.py`` each run ``python -m
 sklearn_slep017 bench`` on one interpreter (the project's wheel built for
-it, scikit-learn 1.9.1) and write ``<results>/<python>/results.json``.
+it, the newest supported scikit-learn: ``sklearn_slep017/_version_range.py``)
+and write ``<results>/<python>/results.json``.
 ``aggregate`` reads them all and writes one Markdown table, Python by
 workload, of how many times faster than upstream the compiled clone is
 (the median of each side, timed interleaved in the same process), then the

@@ -2,7 +2,8 @@
 """Clone behaviour of the installed scikit-learn against ours, and the matrix report.
 
 ``probe_behaviours()`` measures, on the installed release, each behaviour of
-``clone`` that changed between scikit-learn 1.1.3 and 1.9.1: once with
+``clone`` that changed across the supported releases (the oldest to the
+newest of ``sklearn_slep017/_version_range.py``): once with
 upstream's own ``sklearn.base.clone`` and once with ``enable()`` in force,
 for each implementation. ``POLICIES`` says, per behaviour, what ``enable()``
 promises: the release's own behaviour, or the protocol backported. The

@@ -29,7 +29,8 @@ builds an interpreter). Everything goes to a gitignored folder
    back on); then ``tests/clone/test_freethreading.py``,
    ``tests/clone/test_threads.py`` and ``tests/clone/`` as a whole, with
    ``SKLEARN_SLEP017_REQUIRE_FREE_THREADING=1`` (a GIL interpreter fails them).
-5. The upstream pull requests (``patches/1.9.1``: the names cache, a
+5. The upstream pull requests (the series of the installed release,
+   ``patches/<version>``, by default the newest supported: the names cache, a
    ``WeakKeyDictionary``, and the parameter-path notes): the patched release
    overlaid on the venv's scikit-learn (``python -m maint_tools.patches
    overlay``), upstream's own tests of ``clone``'s users run on it, then the
@@ -47,6 +48,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from maint_tools import NEWEST_SKLEARN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -442,8 +445,12 @@ def make_venv(dest, python, jobs, sklearn_version):
     return py
 
 
-def run_tests(dest, py):
-    """The GIL check, then each test run; returns the summary lines."""
+def run_tests(dest, py, sklearn_version=NEWEST_SKLEARN):
+    """The GIL check, then each test run; returns the summary lines.
+
+    ``sklearn_version`` is the venv's scikit-learn, whose patch series step 5
+    overlays.
+    """
     env = dict(os.environ)
     # The declaration is what keeps the GIL off: never forced from outside.
     env.pop("PYTHON_GIL", None)
@@ -465,11 +472,11 @@ def run_tests(dest, py):
         log.write_text("$ %s\n%s%s" % (" ".join(args), done.stdout, done.stderr))
         lines.append("%s: %s" % (name, summary_line(done.stdout)))
         status = status or done.returncode
-    upstream_status, upstream_lines = run_patched_upstream(dest, py, env)
+    upstream_status, upstream_lines = run_patched_upstream(dest, py, env, sklearn_version)
     return status or upstream_status, lines + upstream_lines
 
 
-def run_patched_upstream(dest, py, env, version="1.9.1"):
+def run_patched_upstream(dest, py, env, version=NEWEST_SKLEARN):
     """Step 5: the upstream pull requests, free-threaded.
 
     Parameters
@@ -481,8 +488,9 @@ def run_patched_upstream(dest, py, env, version="1.9.1"):
         ``version``).
     env : dict
         The environment of the other test runs.
-    version : str, default="1.9.1"
-        The patch series to overlay.
+    version : str, default=NEWEST_SKLEARN
+        The patch series to overlay (by default the newest supported
+        release's, ``sklearn_slep017/_version_range.py``).
 
     Returns
     -------
@@ -516,7 +524,8 @@ def run_patched_upstream(dest, py, env, version="1.9.1"):
     return status, lines
 
 
-def run(dest=".free-threaded", jobs=2, sklearn_version="1.9.1", rebuild=False, etc="/etc/apt"):
+def run(dest=".free-threaded", jobs=2, sklearn_version=NEWEST_SKLEARN, rebuild=False,
+        etc="/etc/apt"):
     """Build the interpreter if needed, then run the checks.
 
     Parameters
@@ -525,7 +534,10 @@ def run(dest=".free-threaded", jobs=2, sklearn_version="1.9.1", rebuild=False, e
         The working folder (gitignored): ``src``, ``python``, ``venv``, logs.
     jobs : int, default=2
         Parallel compile jobs (the interpreter, scikit-learn).
-    sklearn_version : str, default="1.9.1"
+    sklearn_version : str, default=NEWEST_SKLEARN
+        The scikit-learn release installed in the venv (and whose patch
+        series step 5 overlays); by default the newest supported,
+        ``sklearn_slep017/_version_range.py``.
     rebuild : bool, default=False
         Build the interpreter again even if one is installed.
     etc : path-like, default="/etc/apt"
@@ -549,7 +561,7 @@ def run(dest=".free-threaded", jobs=2, sklearn_version="1.9.1", rebuild=False, e
     except StepFailed as exc:
         print(exc, file=sys.stderr)
         return 2
-    status, lines = run_tests(dest, py)
+    status, lines = run_tests(dest, py, sklearn_version)
     lines.insert(0, "interpreter: %s (%s)" % (python, tarball.name))
     text = "\n".join(lines) + "\n"
     (dest / "summary.txt").write_text(text)
@@ -573,7 +585,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m maint_tools.freethreaded")
     parser.add_argument("--dest", default=".free-threaded")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--sklearn-version", default="1.9.1")
+    parser.add_argument("--sklearn-version", default=NEWEST_SKLEARN)
     parser.add_argument("--rebuild", action="store_true", help="build the interpreter again")
     args = parser.parse_args(argv)
     return run(args.dest, args.jobs, args.sklearn_version, args.rebuild)

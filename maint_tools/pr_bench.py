@@ -37,6 +37,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from maint_tools import NEWEST_SKLEARN
 from maint_tools import patches as _patches
 
 # asv runs benchmarks with an environment of its own (PYTHONPATH is not
@@ -83,13 +84,14 @@ def _asv(args, cwd, env=None):
     return result.stdout
 
 
-def run(version="1.9.1", out="bench-results/prs", bench="CloneBenchmark"):
+def run(version=NEWEST_SKLEARN, out="bench-results/prs", bench="CloneBenchmark"):
     """Run the benchmark on each state of a series; write the comparisons.
 
     Parameters
     ----------
-    version : str, default="1.9.1"
-        The series; the installed scikit-learn must be its release.
+    version : str, default=NEWEST_SKLEARN
+        The series; the installed scikit-learn must be its release (by
+        default the newest supported, ``sklearn_slep017/_version_range.py``).
     out : path-like, default="bench-results/prs"
         Where the comparisons are written.
     bench : str, default="CloneBenchmark"
@@ -230,13 +232,14 @@ def _fmt(seconds):
     return "%.3g ns" % (seconds * 1e9)
 
 
-def interleaved(version="1.9.1", out="bench-results/prs", rounds=5, repeats=5):
+def interleaved(version=NEWEST_SKLEARN, out="bench-results/prs", rounds=5, repeats=5):
     """Best CPU time per state over interleaved rounds (see the module docstring).
 
     Parameters
     ----------
-    version : str, default="1.9.1"
-        The series; the installed scikit-learn must be its release.
+    version : str, default=NEWEST_SKLEARN
+        The series; the installed scikit-learn must be its release (by
+        default the newest supported, ``sklearn_slep017/_version_range.py``).
     out : path-like, default="bench-results/prs"
         Where ``interleaved.md`` is written.
     rounds : int, default=5
@@ -312,7 +315,7 @@ def main(argv=None):
         0.
     """
     parser = argparse.ArgumentParser(prog="python -m maint_tools.pr_bench")
-    parser.add_argument("--version", default="1.9.1")
+    parser.add_argument("--version", default=NEWEST_SKLEARN)
     parser.add_argument("--out", default="bench-results/prs")
     parser.add_argument("--bench", default="CloneBenchmark")
     parser.add_argument("--interleaved", type=int, metavar="ROUNDS", default=0,

@@ -23,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from maint_tools import NEWEST_SKLEARN
 from maint_tools import patches as _patches
 
 # What the tests need beside scikit-learn's runtime dependencies.
@@ -47,13 +48,14 @@ def _summary(log):
     return lines[-1] if lines else "(no output)"
 
 
-def run(version="1.9.1", dest=".upstream-build", jobs=2, build=True):
+def run(version=NEWEST_SKLEARN, dest=".upstream-build", jobs=2, build=True):
     """Build the patched release with meson and run its tests.
 
     Parameters
     ----------
-    version : str, default="1.9.1"
-        A release series.
+    version : str, default=NEWEST_SKLEARN
+        A release series (by default the newest supported release's,
+        ``sklearn_slep017/_version_range.py``).
     dest : path-like, default=".upstream-build"
         Working directory: ``src`` (the patched tree), ``venv``, logs.
     jobs : int, default=2
@@ -88,7 +90,7 @@ def run(version="1.9.1", dest=".upstream-build", jobs=2, build=True):
         path[: -len(".pyx")].replace("/", ".") for path in changed if path.endswith(".pyx")
     )
 
-    import tomllib  # Python 3.11+, as the meson build of 1.9.1 needs anyway
+    import tomllib  # Python 3.11+, as the meson build of the newest release needs anyway
 
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     requirements = (
@@ -263,7 +265,7 @@ def main(argv=None):
         See :func:`run`.
     """
     parser = argparse.ArgumentParser(prog="python -m maint_tools.upstream_build")
-    parser.add_argument("--version", default="1.9.1")
+    parser.add_argument("--version", default=NEWEST_SKLEARN)
     parser.add_argument("--dest", default=".upstream-build")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(

@@ -41,6 +41,12 @@ medians reported:
 
 A family whose library is not installed is left out with a note (install
 the ``families`` dependency group).
+
+Everything here serves the bench (``python -m sklearn_slep017 bench
+--families``, from an installed wheel, and the asv suite's
+``bench_families``): nothing is a test fixture. ``tests/clone/test_families.py``
+imports the families' builders and the two hand-written styles so that the
+differential tests run on exactly the objects that are timed.
 """
 
 import contextlib

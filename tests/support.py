@@ -2,7 +2,8 @@
 
 The fixtures live in ``conftest.py``; what a test module imports by name
 (the checkout's root, implementation names, release gates, estimator lists,
-the differential tests' ``structure`` and ``identities``) lives here, so
+the differential tests' ``structure`` and ``identities``, the threaded stress
+scripts' ``tree_check`` built on ``structure``) lives here, so
 that no test imports ``conftest`` or another test module. ``tests/`` is on
 ``sys.path`` as pytest puts it there for ``conftest.py`` (rootdir-based
 ``prepend`` import mode), whichever folder the test module is in.
@@ -13,7 +14,8 @@ disable, the start-up hook, worker processes, upstream's own suites under
 ``enable()``), ``checks/``, ``bench/`` (the bench CLI and asv suite),
 ``maint_tools/`` (the checkout's maintainer tools); ``test_base.py``,
 ``test_frozen.py`` beside ``base.py`` and ``frozen.py``; and the project's
-own ``test_docs.py``, ``test_examples.py``, ``test_packaging.py``. The
+own ``test_docs.py``, ``test_examples.py``, ``test_packaging.py``,
+``test_versions.py``. The
 folders have no ``__init__.py``: test module names are unique across them.
 """
 
@@ -127,7 +129,7 @@ def _metadata_description(request):
     return ("request", type(request), _ADDRESS.sub("", repr(request)))
 
 
-def structure(obj):
+def structure(obj, *, params=None, leaf=None, visit=None):
     """Recursively map ``obj`` to a description that ``==`` can compare.
 
     Estimators by type and the structure of ``get_params(deep=False)`` (plus
@@ -135,52 +137,146 @@ def structure(obj):
     values, sparse matrices likewise, containers by type and elements, floats
     by ``repr`` (so that nan equals nan), anything else by type and ``repr``
     (memory addresses removed).
+
+    The keywords serve trees read while other threads change them (the
+    stress scripts of ``test_threads.py`` and ``test_freethreading.py``,
+    which import this module in their own interpreter):
+
+    params : callable, optional
+        ``params(estimator)``: the mapping described for an estimator, in
+        place of ``get_params(deep=False)`` and the probed configuration;
+        e.g. its instance attributes, when its class's signature changes
+        while the tree is read.
+    leaf : callable, optional
+        ``leaf(node)``: a description standing for the whole node, which is
+        then not walked; None walks it as usual (e.g. a container another
+        thread mutates, described by what it may hold).
+    visit : callable, optional
+        Called with every node walked, in walk order (e.g. to check that no
+        node of a clone is a node of the original).
+
+    The recursion is one Python frame per level (no comprehension or
+    generator frames), as deep chains are described in threads with small
+    stacks.
     """
-    if isinstance(obj, type):
-        return ("class", obj)
-    if isinstance(obj, float):
-        return (type(obj), repr(obj))
-    if isinstance(obj, np.ndarray):
-        if obj.dtype == object:
-            values = structure(obj.tolist())
-        else:
-            values = obj.tobytes()
-        return ("ndarray", obj.dtype.str, obj.shape, values)
-    if sp.issparse(obj):
-        return ("sparse", type(obj), obj.format, obj.dtype.str, obj.shape,
-                obj.toarray().tobytes())
-    if _is_estimator(obj):
-        params = obj.get_params(deep=False)
-        extra = []
-        own = getattr(obj, "__dict__", {})
-        for name in _PROBED:
-            if name in own:
-                value = own[name]
-                if name == "_metadata_request":
-                    extra.append((name, _metadata_description(value)))
-                else:
-                    extra.append((name, structure(value)))
-        return (
-            "estimator",
-            type(obj),
-            tuple((name, structure(value)) for name, value in params.items()),
-            tuple(extra),
-        )
-    if type(obj) is dict or isinstance(obj, collections.OrderedDict):
-        return (type(obj), tuple((structure(k), structure(v)) for k, v in obj.items()))
-    if isinstance(obj, (list, tuple)):
-        return (type(obj), tuple(structure(e) for e in obj))
-    if isinstance(obj, (set, frozenset)):
-        return (type(obj), tuple(sorted((structure(e) for e in obj), key=repr)))
-    if type(obj).__module__.startswith("test_") and hasattr(obj, "__dict__"):
-        # The tests' own plain objects: by attributes, since their repr may
-        # show sets whose order depends on memory addresses.
-        return (type(obj), structure(vars(obj)))
-    try:
-        text = repr(obj)
-    except Exception as exc:  # e.g. a BaseEstimator that hides get_params
-        text = "<repr raised %s>" % type(exc).__name__
-    return (type(obj), _ADDRESS.sub("", text))
+
+    def describe(obj):
+        if leaf is not None:
+            stands = leaf(obj)
+            if stands is not None:
+                return stands
+        if visit is not None:
+            visit(obj)
+        if isinstance(obj, type):
+            return ("class", obj)
+        if isinstance(obj, float):
+            return (type(obj), repr(obj))
+        if isinstance(obj, np.ndarray):
+            if obj.dtype == object:
+                values = describe(obj.tolist())
+            else:
+                values = obj.tobytes()
+            return ("ndarray", obj.dtype.str, obj.shape, values)
+        if sp.issparse(obj):
+            return ("sparse", type(obj), obj.format, obj.dtype.str, obj.shape,
+                    obj.toarray().tobytes())
+        if _is_estimator(obj):
+            extra = []
+            if params is None:
+                mapping = obj.get_params(deep=False)
+                own = getattr(obj, "__dict__", {})
+                for name in _PROBED:
+                    if name in own:
+                        value = own[name]
+                        if name == "_metadata_request":
+                            extra.append((name, _metadata_description(value)))
+                        else:
+                            extra.append((name, describe(value)))
+            else:
+                mapping = params(obj)
+            items = []
+            for name, value in mapping.items():
+                items.append((name, describe(value)))
+            return ("estimator", type(obj), tuple(items), tuple(extra))
+        if type(obj) is dict or isinstance(obj, collections.OrderedDict):
+            items = []
+            for key, value in obj.items():
+                items.append((describe(key), describe(value)))
+            return (type(obj), tuple(items))
+        if isinstance(obj, (list, tuple)):
+            items = []
+            for item in obj:
+                items.append(describe(item))
+            return (type(obj), tuple(items))
+        if isinstance(obj, (set, frozenset)):
+            items = []
+            for item in obj:
+                items.append(describe(item))
+            return (type(obj), tuple(sorted(items, key=repr)))
+        if type(obj).__module__.startswith("test_") and hasattr(obj, "__dict__"):
+            # The tests' own plain objects: by attributes, since their repr may
+            # show sets whose order depends on memory addresses.
+            return (type(obj), describe(vars(obj)))
+        try:
+            text = repr(obj)
+        except Exception as exc:  # e.g. a BaseEstimator that hides get_params
+            text = "<repr raised %s>" % type(exc).__name__
+        return (type(obj), _ADDRESS.sub("", text))
+
+    return describe(obj)
+
+
+def _first_difference(a, b, path=()):
+    # Where two descriptions first differ: the indices down to it, and both sides.
+    if type(a) is tuple and type(b) is tuple:
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return _first_difference(x, y, path + (i,))
+        if len(a) != len(b):
+            return path, "%d items" % len(a), "%d items" % len(b)
+    return path, repr(a)[:300], repr(b)[:300]
+
+
+def tree_check(original, *, params=None, leaf=None, clone_leaf=None, fresh_from=()):
+    """``check(cloned)``: the clone describes as ``original`` does, sharing none of its objects.
+
+    ``structure(original)`` is computed once, here; ``check`` raises
+    AssertionError if ``structure(cloned)`` differs (naming where), or if an
+    estimator or a numpy array of the clone is a node of the original or one
+    of ``fresh_from``. ``params`` is :func:`structure`'s, on both sides;
+    ``leaf`` is given to the original's description and ``clone_leaf`` to the
+    clone's (a node of the original that another thread mutates, standing for
+    what its clone may be). The threaded stress scripts' oracle.
+    """
+    kept = {}  # id -> node: kept alive, so that no id is reused meanwhile
+
+    def keep(node):
+        kept[id(node)] = node
+
+    expected = structure(original, params=params, leaf=leaf, visit=keep)
+    for node in fresh_from:
+        keep(node)
+
+    def check(cloned):
+        shared = []
+
+        def visit(node):
+            if kept.get(id(node)) is node and (
+                _is_estimator(node) or isinstance(node, np.ndarray)
+            ):
+                shared.append(node)
+
+        got = structure(cloned, params=params, leaf=clone_leaf, visit=visit)
+        if got != expected:
+            where, was, now = _first_difference(expected, got)
+            raise AssertionError(
+                "the clone differs at %s: %s in the original, %s in the clone"
+                % (list(where), was, now)
+            )
+        if shared:
+            raise AssertionError("the clone shares the original's %r" % (shared[:3],))
+
+    return check
 
 
 def identities(original, cloned):
@@ -287,12 +383,15 @@ def run_stress(script, name, duration):
     The script gets ``name`` (an implementation, or ``upstream``) and
     ``duration`` (seconds) as arguments and prints one JSON line last. A
     fresh process, so that a crash or a hang fails the test instead of the
-    session; the checkout comes first on ``PYTHONPATH``, after whatever the
-    caller put there (an overlaid scikit-learn, say).
+    session. ``PYTHONPATH`` is the checkout, then whatever the caller put
+    there (an overlaid scikit-learn, say), then ``tests/``: the script may
+    ``from support import structure`` to compare trees.
     """
     env = dict(os.environ)
     env.pop("SKLEARN_SLEP017_ENABLE", None)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p] + [str(ROOT / "tests")]
+    )
     done = subprocess.run(
         [sys.executable, "-c", script, name, str(duration)],
         cwd=str(ROOT),

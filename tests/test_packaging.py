@@ -18,7 +18,8 @@ MAINTAINER_TOOLS = sorted(p.stem for p in (ROOT / "maint_tools").glob("*.py") if
 
 
 @pytest.fixture(scope="module")
-def dists(tmp_path_factory):
+def built(tmp_path_factory):
+    """The sdist and the wheel built from it: their paths."""
     out = tmp_path_factory.mktemp("dist")
     name = subprocess.run(
         [
@@ -38,6 +39,13 @@ def dists(tmp_path_factory):
         capture_output=True, text=True, check=True,
     )
     (wheel,) = out.glob("*.whl")
+    return sdist, wheel
+
+
+@pytest.fixture(scope="module")
+def dists(built):
+    """The names of the files in the sdist and in the wheel."""
+    sdist, wheel = built
     with tarfile.open(sdist) as tar:
         sdist_files = [m.name.split("/", 1)[1] for m in tar.getmembers() if "/" in m.name]
     with zipfile.ZipFile(wheel) as whl:
@@ -76,6 +84,25 @@ def test_license_travels_with_both(dists):
     sdist_files, wheel_files = dists
     assert "LICENSE" in sdist_files
     assert [name for name in wheel_files if name.endswith(".dist-info/licenses/LICENSE")]
+
+
+def test_both_carry_the_package_version(built):
+    # pyproject.toml declares the version dynamic: the metadata takes the
+    # package's __version__ (its one record), read by setuptools.
+    import sklearn_slep017
+
+    sdist, wheel = built
+    with tarfile.open(sdist) as tar:
+        (member,) = [m for m in tar.getmembers() if m.name.count("/") == 1
+                     and m.name.endswith("/PKG-INFO")]
+        sdist_meta = tar.extractfile(member).read().decode()
+    with zipfile.ZipFile(wheel) as whl:
+        (name,) = [n for n in whl.namelist() if n.endswith(".dist-info/METADATA")]
+        wheel_meta = whl.read(name).decode()
+    expected = "\nVersion: %s\n" % sklearn_slep017.__version__
+    assert expected in sdist_meta
+    assert expected in wheel_meta
+    assert wheel.name.startswith("sklearn_slep017-%s-" % sklearn_slep017.__version__)
 
 
 def test_sources_carry_the_spdx_header():

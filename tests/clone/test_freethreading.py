@@ -94,6 +94,7 @@ import sklearn.pipeline
 import sklearn.utils.metaestimators
 
 from sklearn_slep017 import _clone_kernel, _clone_py
+from support import structure, tree_check
 
 if NAME == "upstream":
     clone = sklearn.base.clone
@@ -154,7 +155,6 @@ TREE = Pipeline([
 # Shared containers mutated in place while being cloned. Their values come
 # from fixed pools (never freed), so that a clone can be checked against them.
 POOL = [Leaf(v=i, w=SCALARS[i % len(SCALARS)]) for i in range(16)]
-POOL_V = {leaf.v for leaf in POOL}
 POOL_IDS = {id(leaf) for leaf in POOL}
 SHARED_LIST = list(POOL[:8])
 KEYS = ["k%d" % i for i in range(12)]
@@ -168,56 +168,37 @@ ALLOWED_ERRORS = {
     ("RuntimeError", "dictionary keys changed during iteration"),
 }
 
-ATOMS = (int, float, str, bool, type(None))
+# A clone of a shared container holds fresh copies of pool leaves (a list no
+# longer than the pool, a dict under KEYS): support.structure describes the
+# original container, and its clone, by that alone.
+POOL_STRUCTURES = {leaf.v: structure(leaf) for leaf in POOL}
+SHARED = {id(SHARED_LIST): ("shared list",), id(SHARED_DICT): ("shared dict",)}
 
 
-def same_value(orig, res, where):
-    t = type(orig)
-    if t in ATOMS:
-        assert type(res) is t and res == orig, (where, orig, res)
-    elif isinstance(orig, np.ndarray):
-        assert type(res) is np.ndarray and res is not orig, (where, res)
-        assert res.dtype == orig.dtype and np.array_equal(res, orig), (where, res)
-    elif isinstance(orig, np.generic):
-        assert type(res) is t and res == orig, (where, orig, res)
-    elif orig is SHARED_LIST:
-        check_shared_list(res, where)
-    elif orig is SHARED_DICT:
-        check_shared_dict(res, where)
-    elif t is list or t is tuple:
-        assert type(res) is t and len(res) == len(orig), (where, orig, res)
-        for i, (o, r) in enumerate(zip(orig, res)):
-            same_value(o, r, "%s[%d]" % (where, i))
-    elif t is dict:
-        assert type(res) is dict and list(res) == list(orig), (where, orig, res)
-        for key in orig:
-            same_value(orig[key], res[key], "%s[%r]" % (where, key))
-    elif hasattr(orig, "get_params"):
-        assert type(res) is t and res is not orig, (where, t, type(res))
-        ov, rv = orig.get_params(deep=False), res.get_params(deep=False)
-        assert list(ov) == list(rv), (where, list(ov), list(rv))
-        for key in ov:
-            same_value(ov[key], rv[key], "%s.%s" % (where, key))
-    else:
-        raise AssertionError((where, "unexpected type", t))
+def pool_copy(res):
+    return (type(res) is Leaf and id(res) not in POOL_IDS and type(res.v) is int
+            and structure(res) == POOL_STRUCTURES.get(res.v))
 
 
-def check_pool_leaf(res, where):
-    assert type(res) is Leaf and id(res) not in POOL_IDS, (where, "not a fresh Leaf", res)
-    assert res.v in POOL_V, (where, res.v)
-    same_value(POOL[res.v], res, where)
+def shared_in_original(node):
+    return SHARED.get(id(node))
 
 
-def check_shared_list(res, where):
-    assert type(res) is list and len(res) <= len(POOL), (where, res)
-    for i, item in enumerate(res):
-        check_pool_leaf(item, "%s[%d]" % (where, i))
+def shared_in_clone(node):
+    if type(node) is list and len(node) <= len(POOL) and all(pool_copy(x) for x in node):
+        return ("shared list",)
+    if (type(node) is dict and all(key in KEYS for key in node)
+            and all(pool_copy(x) for x in node.values())):
+        return ("shared dict",)
+    return None
 
 
-def check_shared_dict(res, where):
-    assert type(res) is dict and set(res) <= set(KEYS), (where, res)
-    for key, item in res.items():
-        check_pool_leaf(item, "%s[%r]" % (where, key))
+def checker(orig):
+    # support's yardstick: the clone describes as the original does (a
+    # shared container as what its clone may hold), and none of its
+    # estimators or arrays is the original's, nor a pool leaf.
+    return tree_check(orig, leaf=shared_in_original, clone_leaf=shared_in_clone,
+                      fresh_from=POOL)
 
 
 stop = threading.Event()
@@ -250,7 +231,7 @@ def clone_and_check(obj, check, key="clones", **kwargs):
         return
     try:
         check(res)
-    except AssertionError as exc:
+    except Exception as exc:  # a check that cannot read the clone fails it too
         fail("wrong clone: %r" % (exc,))
         return
     bump(key)
@@ -268,13 +249,14 @@ def make_class(rng, base, n):
     return made, names
 
 
+CHECK_TREE, CHECK_DEEP = checker(TREE), checker(DEEP)
 CLONE_JOBS = [
-    (TREE, lambda res: same_value(TREE, res, "tree"), "clones", {}),
-    (SHARED_LIST, lambda res: check_shared_list(res, "list"), "list_clones", {"safe": False}),
-    (SHARED_DICT, lambda res: check_shared_dict(res, "dict"), "dict_clones", {"safe": False}),
-    (HOLDERS[0], lambda res: same_value(HOLDERS[0], res, "holder0"), "clones", {}),
-    (HOLDERS[1], lambda res: same_value(HOLDERS[1], res, "holder1"), "clones", {}),
-    (SCALARS, lambda res: same_value(SCALARS, res, "scalars"), "clones", {"safe": False}),
+    (TREE, CHECK_TREE, "clones", {}),
+    (SHARED_LIST, checker(SHARED_LIST), "list_clones", {"safe": False}),
+    (SHARED_DICT, checker(SHARED_DICT), "dict_clones", {"safe": False}),
+    (HOLDERS[0], checker(HOLDERS[0]), "clones", {}),
+    (HOLDERS[1], checker(HOLDERS[1]), "clones", {}),
+    (SCALARS, checker(SCALARS), "clones", {"safe": False}),
 ]
 
 if skbase is not None:
@@ -283,7 +265,7 @@ if skbase is not None:
     # that bound, so that the factory below empties it while they read it.
     SKB_CLASS, SKB_NAMES = make_class(random.Random(0), skbase.base.BaseObject, -1)
     SKB = SKB_CLASS(**{name: Leaf(v=1) for name in SKB_NAMES})
-    CLONE_JOBS.append((SKB, lambda res: same_value(SKB, res, "skbase"), "clones", {}))
+    CLONE_JOBS.append((SKB, checker(SKB), "clones", {}))
     prefill = random.Random(1)
     for n in range(4000):
         made, names = make_class(prefill, skbase.base.BaseObject, n)
@@ -337,7 +319,7 @@ def class_factory(seed):
     while not stop.is_set():
         made, names = make_class(rng, BaseEstimator, n)
         obj = made(**{name: [Leaf(v=n % 16)] for name in names})
-        clone_and_check(obj, lambda res: same_value(obj, res, made.__name__))
+        clone_and_check(obj, checker(obj))
         n += 1
         bump("classes_made")
 
@@ -358,11 +340,7 @@ def skbase_factory(seed):
     while not stop.is_set():
         made, names = make_class(rng, base, n)
         obj = made(**{name: n for name in names})
-
-        def check(res, obj=obj, made=made):
-            assert type(res) is made and res is not obj, (made, res)
-            assert res.get_params(deep=False) == obj.get_params(deep=False), made
-
+        check = checker(obj)
         clone_and_check(obj, check)
         clone_and_check(obj, check)
         n += 1
@@ -381,8 +359,8 @@ def stack_spawner(seed):
             if NAME == "cython":
                 low, high, here = impl._thread_stack()
                 assert low is None or low < here <= high, (low, here, high)
-            clone_and_check(DEEP, lambda res: same_value(DEEP, res, "deep"), "deep_clones")
-            clone_and_check(TREE, lambda res: same_value(TREE, res, "tree"))
+            clone_and_check(DEEP, CHECK_DEEP, "deep_clones")
+            clone_and_check(TREE, CHECK_TREE)
 
         t = threading.Thread(target=work)
         t.start()

@@ -2,14 +2,16 @@
 
 import json
 
+import sklearn_slep017
 from maint_tools import bench_pythons
+from sklearn_slep017._version_range import NEWEST_SUPPORTED
 
 
 def _results(python, speedups, floors):
     return {
         "machine": {
-            "python": python, "numpy": "2.5.5", "sklearn": "1.9.1",
-            "sklearn_slep017": "0.1.0", "platform": "Linux", "cpu_model": "cpu",
+            "python": python, "numpy": "2.5.5", "sklearn": NEWEST_SUPPORTED,
+            "sklearn_slep017": sklearn_slep017.__version__, "platform": "Linux", "cpu_model": "cpu",
             "cpu_count": 2, "loadavg_start": [1.0, 1.0, 1.0],
             "date": "2026-12-07T13:00:00+00:00",
         },

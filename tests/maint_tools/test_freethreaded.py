@@ -129,13 +129,16 @@ def test_no_host_name_in_the_tool():
 
 
 def test_upstream_tests_of_the_patched_release_exist():
-    # Step 5 runs these from the overlay of the 1.9.1 series, a copy of the
-    # installed release (the free-threaded venv's, which is 1.9.1).
+    # Step 5 runs these from the overlay of the newest release's series, a
+    # copy of the installed release (the free-threaded venv's, by default the
+    # newest supported).
     import pytest
     import sklearn
 
-    if sklearn.__version__ != "1.9.1":
-        pytest.skip("step 5 overlays the 1.9.1 series; scikit-learn %s here" % sklearn.__version__)
+    newest = ft.NEWEST_SKLEARN
+    if sklearn.__version__ != newest:
+        pytest.skip("step 5 overlays the %s series; scikit-learn %s here"
+                    % (newest, sklearn.__version__))
     root = Path(sklearn.__file__).parent.parent
     for path in ft.UPSTREAM_TESTS:
         assert (root / path).exists(), path

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from maint_tools import pythons
+from sklearn_slep017._version_range import NEWEST_SUPPORTED
 
 # A placeholder: no real host name in the repository.
 MIRROR = "http://mirror.invalid/debian"
@@ -130,7 +131,7 @@ def test_debootstrap_args():
 
 @pytest.mark.parametrize(
     "session, python",
-    [("tests-3.15", "3.15"), ("freethreaded-3.14t", "3.14t"), ("compat-1.9.1", None),
+    [("tests-3.15", "3.15"), ("freethreaded-3.14t", "3.14t"), ("compat-%s" % NEWEST_SUPPORTED, None),
      ("tests-3.10", "3.10")],
 )
 def test_session_python(session, python):
