@@ -616,7 +616,11 @@ def main(argv=None):
     make.add_argument("--jobs", type=int, default=2)
     nox = sub.add_parser("nox")
     nox.add_argument("sessions", nargs="+")
-    args, rest = parser.parse_known_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # What follows "--" is the sessions' own (nox's posargs): argparse would
+    # take it for more session names.
+    posargs = argv[argv.index("--"):] if "--" in argv else []
+    args, rest = parser.parse_known_args(argv[:len(argv) - len(posargs)])
     cache = Path(args.cache) if args.cache else default_cache()
     if args.command == "status":
         for name, (how, path) in status(cache).items():
@@ -626,7 +630,7 @@ def main(argv=None):
         for name in args.names:
             parse_target(name)
         return build(cache, args.names, args.jobs)
-    return run_nox(args.sessions, rest, cache)
+    return run_nox(args.sessions, rest + posargs, cache)
 
 
 if __name__ == "__main__":

@@ -209,3 +209,15 @@ def test_pyproject_declares_the_pythons_the_tool_makes():
         assert pythons.parse_target(name)[0] in declared
     assert any(c.startswith("Programming Language :: Python :: Free Threading") for c in
                project["classifiers"])
+
+
+def test_nox_posargs_after_the_separator_are_not_sessions(monkeypatch):
+    # make bench-pythons passes "-- --budget 3 ...": those go to the
+    # sessions, after nox's own options, never taken for session names.
+    seen = {}
+    monkeypatch.setattr(pythons, "run_nox", lambda sessions, nox_args, cache: seen.update(
+        sessions=sessions, nox_args=nox_args) or 0)
+    assert pythons.main(["nox", "bench-3.14", "bench-3.15", "--no-color",
+                         "--", "--budget", "3", "--widths", "1,10"]) == 0
+    assert seen == {"sessions": ["bench-3.14", "bench-3.15"],
+                    "nox_args": ["--no-color", "--", "--budget", "3", "--widths", "1,10"]}
