@@ -98,7 +98,7 @@ from sklearn_slep017 import _clone_kernel, _clone_py
 if NAME == "upstream":
     clone = sklearn.base.clone
 else:
-    impl = _clone_py if NAME == "python" else importlib.import_module("sklearn_slep017._clone_c")
+    impl = _clone_py if NAME == "reference" else importlib.import_module("sklearn_slep017._clone_c")
     clone = impl.clone
 
 try:
@@ -378,7 +378,7 @@ def stack_spawner(seed):
         threading.stack_size(size)
 
         def work():
-            if NAME == "cython":
+            if NAME == "compiled":
                 low, high, here = impl._thread_stack()
                 assert low is None or low < here <= high, (low, here, high)
             clone_and_check(DEEP, lambda res: same_value(DEEP, res, "deep"), "deep_clones")
