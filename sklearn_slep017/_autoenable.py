@@ -20,7 +20,8 @@ Values (case and surrounding blanks ignored):
 - ``"1"``, ``"true"``, ``"yes"``, ``"on"``: ``enable()`` with the live
   implementation (:func:`sklearn_slep017.implementation`);
 - ``"compiled"`` or ``"reference"`` (or their earlier spelling, ``"cython"``
-  or ``"python"``): ``enable()`` with that implementation;
+  or ``"python"``; the one table of ``_names.py``, which this module loads
+  by file location too): ``enable()`` with that implementation;
 - anything else: a ``RuntimeWarning`` at start-up, nothing enabled.
 
 Nothing here may raise into the interpreter's start-up or into the user's
@@ -35,15 +36,35 @@ import sys
 ENV_VAR = "SKLEARN_SLEP017_ENABLE"
 _OFF = frozenset(["", "0", "false", "no", "off"])
 _ON = frozenset(["1", "true", "yes", "on"])
-# Each accepted name -> the implementation's name for enable() and status()
-# (the one vocabulary of sklearn_slep017._clone; not imported from there, as
-# start-up must not import the package).
-_IMPLEMENTATIONS = {
-    "compiled": "compiled",
-    "reference": "reference",
-    "cython": "compiled",
-    "python": "reference",
-}
+
+
+def _load_names():
+    """The table of implementation names (``_names.py``, beside this file).
+
+    Imported as the package's submodule when this module is; loaded by file
+    location when the ``.pth`` loaded this one so at start-up (the package's
+    ``__init__`` imports scikit-learn, which start-up must not pay for).
+    """
+    if __package__:
+        from . import _names
+
+        return _names
+    # As the .pth does: CPython's import machinery, always loaded, rather
+    # than importing importlib.util at start-up.
+    external = sys.modules.get("_frozen_importlib_external")
+    bootstrap = sys.modules.get("_frozen_importlib")
+    if external is None or bootstrap is None:  # pragma: no cover - not CPython
+        import importlib.util as external
+
+        bootstrap = external
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_names.py")
+    spec = external.spec_from_file_location("_sklearn_slep017_names", path)
+    module = bootstrap.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_names = _load_names()
 
 # The name the .pth loads this file under (outside the package, whose
 # ``__init__`` imports scikit-learn); ``sklearn_slep017._autoenable``, imported
@@ -94,13 +115,12 @@ def parse(value):
         return False, None
     if normalized in _ON:
         return True, None
-    if normalized in _IMPLEMENTATIONS:
-        return True, _IMPLEMENTATIONS[normalized]
+    if normalized in _names.ACCEPTED:
+        return True, _names.canonical_name(normalized)
     raise ValueError(
         "%s=%r is not understood: use 1/true/yes/on (the live implementation), "
-        "compiled or reference (also spelt cython or python: that implementation), "
-        "or 0/false/no/off/empty "
-        "(nothing); sklearn_slep017 was not enabled." % (ENV_VAR, value)
+        "%s: that implementation, or 0/false/no/off/empty "
+        "(nothing); sklearn_slep017 was not enabled." % (ENV_VAR, value, _names.spellings())
     )
 
 

@@ -13,6 +13,13 @@ import warnings
 from typing import TYPE_CHECKING
 
 from . import _clone_py
+from ._names import (  # noqa: F401 - the table and its message, re-exported
+    ACCEPTED,
+    ALIASES,
+    NAMES,
+    canonical_name,
+    unknown_name_message,
+)
 
 NO_EXTENSIONS = bool(os.environ.get("SKLEARN_SLEP017_NO_EXTENSIONS"))
 
@@ -38,13 +45,12 @@ else:
 # docs): "reference" (the pure-Python specification, _clone_py) and
 # "compiled" (the Cython extension, _clone_c). The first spellings, "python"
 # and "cython", stay accepted wherever a name is typed (enable(), the
-# environment variable, the CLI, EnablePlugin), never returned.
+# environment variable, the CLI, EnablePlugin), never returned. The table
+# and the message for a name outside it are _names.py's (which imports
+# nothing, for the start-up hook); re-exported here.
 IMPLEMENTATIONS = {"reference": _clone_py}
 if _impl is not _clone_py:
     IMPLEMENTATIONS["compiled"] = _impl
-
-# Old spelling -> name.
-ALIASES = {"python": "reference", "cython": "compiled"}
 
 clone = _impl.clone
 clone_parametrized = _impl.clone_parametrized
@@ -74,41 +80,12 @@ def implementation():
     >>> sklearn_slep017.implementation() in ("compiled", "reference")
     True
     """
-    return "reference" if _impl is _clone_py else "compiled"
+    return name_of(_impl)
 
 
-def canonical_name(name):
-    """The name of the implementation ``name`` spells, in the one vocabulary.
-
-    Parameters
-    ----------
-    name : str
-        ``"compiled"`` or ``"reference"``, or an earlier spelling,
-        ``"cython"`` or ``"python"``.
-
-    Returns
-    -------
-    name : {"compiled", "reference"}
-        The name that :func:`implementation` and every output use.
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is none of those.
-
-    Examples
-    --------
-    >>> from sklearn_slep017._clone import canonical_name
-    >>> canonical_name("cython"), canonical_name("reference")
-    ('compiled', 'reference')
-    """
-    name = ALIASES.get(name, name)
-    if name not in ("compiled", "reference"):
-        raise ValueError(
-            "Unknown clone implementation %r; use compiled or reference "
-            "(also spelt cython or python)" % (name,)
-        )
-    return name
+def name_of(module):
+    """The name of an implementation module: ``"reference"`` or ``"compiled"``."""
+    return "reference" if module is _clone_py else "compiled"
 
 
 def get_implementation(name=None):
@@ -119,12 +96,13 @@ def get_implementation(name=None):
     """
     if name is None:
         return _impl
+    canonical = canonical_name(name)
     try:
-        return IMPLEMENTATIONS[ALIASES.get(name, name)]
-    except (KeyError, TypeError):
+        return IMPLEMENTATIONS[canonical]
+    except KeyError:
         old_spelling = {v: k for k, v in ALIASES.items()}
         raise ValueError(
-            "Unknown or unavailable clone implementation %r; available: %s"
+            "Unavailable clone implementation %r in this process; available: %s"
             % (
                 name,
                 ", ".join(

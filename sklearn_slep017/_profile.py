@@ -17,7 +17,7 @@ import logging
 import random
 import threading
 
-from . import _profile_estimate, _profile_hooks, _switch, _timing
+from . import _names, _profile_estimate, _profile_hooks, _switch, _timing
 
 __all__ = ["CloneProfile", "profile"]
 
@@ -177,7 +177,7 @@ class CloneProfile:
         who = (
             "upstream's clone (sklearn_slep017 not enabled)" if live == "upstream"
             else "the %s clone (enabled through %s)" % (live, self.route)
-            if live in ("compiled", "reference") else "a clone sklearn_slep017 did not install"
+            if live in _names.NAMES else "a clone sklearn_slep017 did not install"
         )
         lines = ["sklearn_slep017 profile: scikit-learn cloned with %s" % who]
         per_call = (self.nodes / self.calls) if self.calls else 0

@@ -21,6 +21,8 @@ import runpy
 import sys
 import traceback
 
+from ._names import ACCEPTED
+
 __all__ = ["add_arguments", "run"]
 
 
@@ -40,7 +42,7 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--enable", nargs="?", const="live", default=None,
-        choices=("live", "compiled", "reference", "cython", "python"),
+        choices=("live",) + ACCEPTED,
         help="run the script with sklearn_slep017.enable() in force (the live "
         "implementation, or the one named); the report then estimates upstream's",
     )

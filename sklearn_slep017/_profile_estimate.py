@@ -43,7 +43,7 @@ def _scikit_learn_on(name):
         if _switch._live_impl is not None:
             _switch.disable()
         if live is not None:
-            _switch._enable(_switch._name_of(live), saved_route, forwarders=saved_forwarders)
+            _switch._enable(_clone.name_of(live), saved_route, forwarders=saved_forwarders)
         _switch._record.update(saved_record)
         logger.disabled = was_disabled
 

@@ -168,7 +168,7 @@ def _enable(implementation, route, workers=None, forwarders=None):
                 logger.debug(
                     "sklearn_slep017: enable() while already enabled (%s, through %s "
                     "since %s): nothing changed",
-                    _name_of(impl), _record["route"], _record["since"],
+                    _clone.name_of(impl), _record["route"], _record["since"],
                 )
                 if workers:
                     _set_workers_env(impl)
@@ -216,14 +216,10 @@ def _enable(implementation, route, workers=None, forwarders=None):
         )
         logger.info(
             "sklearn_slep017: enabled: scikit-learn %s now clones with the %s clone "
-            "(through %s)", sklearn.__version__, _name_of(impl), route,
+            "(through %s)", sklearn.__version__, _clone.name_of(impl), route,
         )
         if workers:
             _set_workers_env(impl)
-
-
-def _name_of(impl):
-    return "reference" if impl is _clone._clone_py else "compiled"
 
 
 def _loky_workers_running():
@@ -237,7 +233,7 @@ def _loky_workers_running():
 
 
 def _set_workers_env(impl):
-    name = _name_of(impl)
+    name = _clone.name_of(impl)
     if _record["workers_env"] is _MISSING:
         _record["workers_env"] = os.environ.get(ENV_VAR)
     os.environ[ENV_VAR] = name
@@ -322,7 +318,7 @@ def disable():
             else:
                 setattr(module, attr, original)
         _installed.clear()
-        name = _name_of(_live_impl)
+        name = _clone.name_of(_live_impl)
         _live_impl = None
         _record.update(route=None, since=None)
         logger.info(
@@ -393,7 +389,7 @@ def _sklearn_clone_name():
     if current is _compat.UPSTREAM_CLONE:
         return "upstream"
     if _live_impl is not None and current is _installed.get("clone"):
-        return _name_of(_live_impl)
+        return _clone.name_of(_live_impl)
     return "other"
 
 

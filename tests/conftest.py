@@ -2,7 +2,8 @@
 
 ``impl`` is the module under test (``_clone_py`` or ``_clone_c``). The
 compiled one is never skipped when missing: a missing extension fails the
-``cython`` half of the suite, so a silent fallback cannot pass as a
+``compiled`` half of the suite (the test ids say ``[reference]`` and
+``[compiled]``, the package's names), so a silent fallback cannot pass as a
 compiled run. ``SKLEARN_SLEP017_NO_EXTENSIONS=1`` runs the reference only.
 The helpers test modules import by name are in ``support.py``.
 """

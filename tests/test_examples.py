@@ -29,7 +29,7 @@ def run_example(name, impl_name):
         [str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
     )
     env.pop("SKLEARN_SLEP017_NO_EXTENSIONS", None)
-    if impl_name == "python":
+    if impl_name == "reference":
         env["SKLEARN_SLEP017_NO_EXTENSIONS"] = "1"
     proc = subprocess.run(
         [sys.executable, str(EXAMPLES / name)],

@@ -16,7 +16,7 @@ from support import require
 
 from sklearn_slep017.__main__ import main
 
-if "cython" not in IMPLEMENTATION_NAMES:
+if "compiled" not in IMPLEMENTATION_NAMES:
     pytest.skip("explain describes the compiled path", allow_module_level=True)
 
 from sklearn_slep017._explain import explain  # noqa: E402

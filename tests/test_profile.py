@@ -27,7 +27,7 @@ from sklearn_slep017.__main__ import main
 from support import IMPLEMENTATION_NAMES
 
 # The estimate times the compiled clone: a reference-only install says why not.
-COMPILED = "cython" in IMPLEMENTATION_NAMES
+COMPILED = "compiled" in IMPLEMENTATION_NAMES
 
 X, Y = make_classification(n_samples=60, n_features=4, random_state=0)
 
@@ -162,7 +162,7 @@ def test_profile_verb_runs_a_script_with_its_arguments(tmp_path, capsys, impl_na
     script = tmp_path / "search.py"
     script.write_text(SCRIPT)
     argv = sys.argv[:]
-    status = main(["profile", "--enable", {"python": "reference", "cython": "compiled"}[impl_name],
+    status = main(["profile", "--enable", impl_name,
                    "--budget", "0.1", "--json", str(tmp_path / "p.json"),
                    str(script), "4", "3"])
     out = capsys.readouterr().out

@@ -20,6 +20,8 @@ import importlib
 import inspect
 import sys
 
+from .._names import ACCEPTED
+
 __all__ = ["add_arguments", "load_estimator", "run", "SpecError"]
 
 
@@ -42,7 +44,7 @@ def add_arguments(parser):
         "mypackage.models:MyWrapper",
     )
     parser.add_argument(
-        "--implementation", choices=("compiled", "reference", "cython", "python"),
+        "--implementation", choices=ACCEPTED,
         default=None,
         help="clone implementation to check with (default: the live one)",
     )

@@ -9,7 +9,7 @@ from support import IMPLEMENTATION_NAMES, ROOT, require
 from sklearn_slep017 import _bench_families
 from sklearn_slep017.__main__ import build_parser
 
-if "cython" not in IMPLEMENTATION_NAMES:
+if "compiled" not in IMPLEMENTATION_NAMES:
     pytest.skip("the families section times the compiled clone", allow_module_level=True)
 
 

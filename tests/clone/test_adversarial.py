@@ -308,7 +308,7 @@ elif SIDE == "enabled":
     clone = sklearn.base.clone
     clone_parametrized = sklearn.base._clone_parametrized
 else:
-    if IMPL_NAME == "python":
+    if IMPL_NAME == "reference":
         from sklearn_slep017 import _clone_py as OURS
     else:
         # Never a silent fallback: a missing extension fails the case.
@@ -3094,7 +3094,7 @@ for exc in EXCEPTIONS:
 @upstream_protocol
 @pytest.mark.parametrize("case_id", sorted(CASES))
 def test_adversarial_case(runner, case_id, impl_name):
-    if impl_name == "python" and case_id in _INTERPRETER_BOUND.get(sys.version_info[:2], ()):
+    if impl_name == "reference" and case_id in _INTERPRETER_BOUND.get(sys.version_info[:2], ()):
         pytest.skip(
             "the pure-Python reference recurses in Python frames exactly as "
             "upstream's clone does; under a raised recursion limit CPython %d.%d "
@@ -3151,7 +3151,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 name = sys.argv[1]
-if name == "python":
+if name == "reference":
     from sklearn_slep017 import _clone_py as impl
 else:
     impl = importlib.import_module("sklearn_slep017._clone_c")
@@ -3276,7 +3276,7 @@ from sklearn.pipeline import Pipeline
 import sklearn_slep017
 
 name = sys.argv[1]
-if name == "python":
+if name == "reference":
     from sklearn_slep017 import _clone_py as impl
 else:
     impl = importlib.import_module("sklearn_slep017._clone_c")

@@ -25,11 +25,18 @@ Scans the project's own C-level sources -- ``sklearn_slep017/*.pyx``,
   directives), where the next rule looks.
 
 The declaration ``freethreading_compatible=True`` in the build is a promise
-that the module is safe without the GIL: it is accepted only when backed by
-the recorded evidence of a run on a free-threaded interpreter, the "Free
-threading" section of ``docs/compiled_core.rst`` (which interpreter, that the
-GIL stayed off, the commands, the results: passes, no failure), and when the
-build requires a Cython that knows the directive (3.1 or later).
+that the module is safe without the GIL. It is accepted only when the code
+keeps the rule that makes it so (``docs/compiled_core.rst``, "Free
+threading"): what other threads may change is read with a reference of its
+own. No borrowed read of a container's item (``PyList_GET_ITEM``,
+``PyList_GetItem``, ``PySequence_Fast_GET_ITEM``/``_ITEMS``,
+``PyDict_GetItem``/``GetItemString``/``GetItemWithError``, ``PyDict_Next``,
+``PyWeakref_GetObject``/``GET_OBJECT``) anywhere but in a header branch
+compiled only below CPython 3.13, the first with a free-threaded build (where
+the GIL is always there); and the build must require a Cython that knows the
+directive (3.1 or later). The run on a free-threaded interpreter that the
+declaration rests on is recorded in that page, and repeated by ``make
+test-freethreaded``; this module checks the code, not the record.
 
 Comments are not code: C comments (``/* */``, ``//``) and Python comments are
 ignored, so the sources may say what they replaced. Docstrings are not
@@ -37,8 +44,8 @@ stripped (in a ``.pyx`` they cannot be told from verbatim C blocks).
 
 The scanner is tested on its own first: snippets that must be refused and
 shims that must be accepted, and the compiled clone as it was before the
-rewrite of issue 15 (``git show``), which it must refuse; so is the evidence
-check, on records that must be refused and one that must be accepted.
+rewrite of issue 15 (``git show``), which it must refuse; so is the
+free-threading rule, on snippets it must refuse and shims it must accept.
 """
 
 import re
@@ -65,11 +72,25 @@ FROM_3_12 = re.compile(r"^\(?\s*PY_VERSION_HEX\s*>=\s*0x030C0000\s*\)?$")
 ONLY_3_11 = re.compile(
     r"^\(?\s*PY_VERSION_HEX\s*>=\s*0x030B0000\s*&&\s*PY_VERSION_HEX\s*<\s*0x030C0000\s*\)?$"
 )
+# Borrowed reads of an item of a container another thread may change: refused
+# when the module is declared free-threading compatible, except in a header
+# branch compiled only below FREE_THREADED_FROM.
+BORROWED = re.compile(
+    r"\b(PyList_GET_ITEM|PyList_GetItem|PySequence_Fast_GET_ITEM|PySequence_Fast_ITEMS"
+    r"|PyDict_GetItem|PyDict_GetItemString|PyDict_GetItemWithError|PyDict_Next"
+    r"|PyWeakref_GetObject|PyWeakref_GET_OBJECT)\b"
+)
+# CPython 3.13: the first release with a free-threaded build.
+FREE_THREADED_FROM = 0x030D0000
 DIRECTIVE = re.compile(r"^\s*#\s*cython\s*:.*\bfreethreading_compatible\b", re.M)
 BUILD_DIRECTIVE = re.compile(r"""["']?freethreading_compatible["']?\s*[:=]\s*True""")
 
 _VERSION = r"PY_VERSION_HEX\s*{op}\s*0x[0-9A-Fa-f]+"
 OLDER = re.compile(_VERSION.format(op="<") + r"|0x[0-9A-Fa-f]+\s*>\s*PY_VERSION_HEX")
+BELOW = re.compile(
+    r"PY_VERSION_HEX\s*<\s*(0x[0-9A-Fa-f]+)|(0x[0-9A-Fa-f]+)\s*>\s*PY_VERSION_HEX"
+)
+AT_LEAST = re.compile(r"PY_VERSION_HEX\s*>=\s*(0x[0-9A-Fa-f]+)")
 EXACTLY_NEWER = re.compile(r"^\(?\s*" + _VERSION.format(op=">=") + r"\s*\)?$")
 PREPROCESSOR = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 _PY_DIRECTIVES = ("if", "ifdef", "ifndef", "elif", "else", "endif", "define", "undef",
@@ -103,6 +124,78 @@ def _condition_older(condition):
     return "||" not in condition and bool(OLDER.search(condition))
 
 
+def _ceiling(condition):
+    """The version every Python compiling a branch under ``condition`` is
+    below (None: none known). Only a condition without ``||`` bounds it."""
+    if "||" in condition:
+        return None
+    bounds = [int(a or b, 16) for a, b in BELOW.findall(condition)]
+    return min(bounds) if bounds else None
+
+
+def _min(*values):
+    values = [v for v in values if v is not None]
+    return min(values) if values else None
+
+
+def _guarded_lines(code, kind):
+    """Each line of ``code`` that is not a preprocessor directive, with the
+    branches it is in.
+
+    Yields ``(number, line, in_shim, guards, ceiling)``: whether the line is
+    in a shim for older Pythons (a header branch compiled only below some
+    ``PY_VERSION_HEX``), the conditions of the branches it is in, and the
+    version every Python compiling it is below (None: no bound known). Shims
+    are recognised in headers only: elsewhere, no shim, no guard, no bound.
+    """
+    # Each open #if: [conditions seen in this chain, whether the current
+    # branch is compiled only for older Pythons, the current branch's own
+    # condition (None for #else and #ifdef), the current branch's ceiling].
+    stack = []
+    for number, line in enumerate(code.split("\n"), 1):
+        directive = PREPROCESSOR.match(line)
+        if directive:
+            word, condition = directive.group(1), directive.group(2).strip()
+            if word in ("if", "ifdef", "ifndef"):
+                conditions = [condition] if word == "if" else []
+                stack.append([
+                    conditions,
+                    word == "if" and _condition_older(condition),
+                    condition if word == "if" else None,
+                    _ceiling(condition) if word == "if" else None,
+                ])
+            elif word in ("elif", "else") and stack:
+                conditions = stack[-1][0]
+                # Past an exact "PY_VERSION_HEX >= X", every later branch is < X.
+                newer = [
+                    int(AT_LEAST.search(c).group(1), 16)
+                    for c in conditions
+                    if EXACTLY_NEWER.match(c)
+                ]
+                older = bool(newer)
+                ceiling = min(newer) if newer else None
+                if word == "elif":
+                    older = older or _condition_older(condition)
+                    ceiling = _min(ceiling, _ceiling(condition))
+                    conditions.append(condition)
+                stack[-1][1] = older
+                stack[-1][2] = condition if word == "elif" else None
+                stack[-1][3] = ceiling
+            elif word == "endif" and stack:
+                stack.pop()
+            continue
+        if kind != "h":
+            yield number, line, False, [], None
+            continue
+        yield (
+            number,
+            line,
+            any(entry[1] for entry in stack),
+            [entry[2] for entry in stack if entry[2] is not None],
+            _min(*(entry[3] for entry in stack)),
+        )
+
+
 def violations(text, kind):
     """The policy violations of one source ``text``.
 
@@ -121,35 +214,7 @@ def violations(text, kind):
         line = text.count("\n", 0, match.start()) + 1
         found.append((line, "freethreading_compatible", "directive"))
     code = strip_comments(text, python=kind in ("pyx", "pxd"))
-    # Each open #if: [conditions seen in this chain, whether the current
-    # branch is compiled only for older Pythons, the current branch's own
-    # condition (None for #else and #ifdef)].
-    stack = []
-    for number, line in enumerate(code.split("\n"), 1):
-        directive = PREPROCESSOR.match(line)
-        if directive:
-            word, condition = directive.group(1), directive.group(2).strip()
-            if word in ("if", "ifdef", "ifndef"):
-                conditions = [condition] if word == "if" else []
-                stack.append([
-                    conditions,
-                    word == "if" and _condition_older(condition),
-                    condition if word == "if" else None,
-                ])
-            elif word in ("elif", "else") and stack:
-                conditions = stack[-1][0]
-                # Past an exact "PY_VERSION_HEX >= X", every later branch is < X.
-                older = any(EXACTLY_NEWER.match(c) for c in conditions)
-                if word == "elif":
-                    older = older or _condition_older(condition)
-                    conditions.append(condition)
-                stack[-1][1] = older
-                stack[-1][2] = condition if word == "elif" else None
-            elif word == "endif" and stack:
-                stack.pop()
-            continue
-        in_shim = kind == "h" and any(older for _, older, _ in stack)
-        guards = [c for _, _, c in stack if c is not None] if kind == "h" else []
+    for number, line, in_shim, guards, _ in _guarded_lines(code, kind):
         for match in PRIVATE.finditer(line):
             if match.group() == ASSIGN_TAG and any(FROM_3_12.match(c) for c in guards):
                 continue
@@ -160,6 +225,29 @@ def violations(text, kind):
         if not in_shim:
             for match in DEPRECATED.finditer(line):
                 found.append((number, match.group(), "deprecated or borrowed-reference API"))
+    return found
+
+
+def free_threading_violations(text, kind):
+    """The borrowed item reads of one source ``text`` that free threading forbids.
+
+    Parameters
+    ----------
+    text : str
+    kind : {"pyx", "pxd", "h"}
+        Shims for Pythons before 3.13 are recognised in headers only.
+
+    Returns
+    -------
+    found : list of (line number, name, reason)
+    """
+    found = []
+    code = strip_comments(text, python=kind in ("pyx", "pxd"))
+    for number, line, _, _, ceiling in _guarded_lines(code, kind):
+        if ceiling is not None and ceiling <= FREE_THREADED_FROM:
+            continue  # compiled only where the GIL is always there
+        for match in BORROWED.finditer(line):
+            found.append((number, match.group(), "borrowed item read, unsafe without the GIL"))
     return found
 
 
@@ -180,75 +268,7 @@ def test_sources_use_public_current_c_api_only():
 
 
 # ---------------------------------------------------------------------------
-# The free-threading declaration, and the evidence it needs.
-
-DOCS = ROOT / "docs" / "compiled_core.rst"
-SECTION = "Free threading"
-# Each field of the record, and what its text must show.
-EVIDENCE_FIELDS = {
-    "Interpreter": re.compile(r"\b3\.1[3-9]\.\d+\b.*\bfree-threading build\b", re.S),
-    "GIL": re.compile(r"sys\._is_gil_enabled\(\)``?\s+(was|is|returned)\s+``?False\b"),
-    "Commands": re.compile(r"make test-freethreaded|maint_tools[./]freethreaded"),
-    "Results": re.compile(r"\b[1-9]\d* passed\b"),
-}
-FAILURES = re.compile(r"\b[1-9]\d* (failed|errors?)\b")
-
-
-def rst_section(text, title):
-    """The body of the section ``title`` of an RST document (None if absent)."""
-    match = re.search(
-        r"^%s\n([-=~^\"'`#*+]){%d,}\n(.*?)(?=^[^\n]+\n\1{3,}\n|\Z)" % (re.escape(title), len(title)),
-        text,
-        re.M | re.S,
-    )
-    return match.group(2) if match else None
-
-
-def rst_fields(body):
-    """``:Name: value`` fields of an RST body, values joined across lines."""
-    fields, name = {}, None
-    for line in body.split("\n"):
-        match = re.match(r"^:([^:]+):\s*(.*)$", line)
-        if match:
-            name = match.group(1).strip()
-            fields[name] = match.group(2)
-        elif name is not None and line.startswith((" ", "\t")) and line.strip():
-            fields[name] += " " + line.strip()
-        elif not line.strip() and name is not None:
-            fields[name] += "\n"
-        else:
-            name = None
-    return fields
-
-
-def evidence_problems(text):
-    """What the record of a free-threaded run in ``text`` (the docs) lacks.
-
-    Parameters
-    ----------
-    text : str
-        ``docs/compiled_core.rst``.
-
-    Returns
-    -------
-    problems : list of str
-        Empty when the section exists, carries every field of
-        ``EVIDENCE_FIELDS`` with what it must show, and the results record
-        no failure.
-    """
-    body = rst_section(text, SECTION)
-    if body is None:
-        return ["no '%s' section" % SECTION]
-    fields = rst_fields(body)
-    problems = []
-    for name, pattern in EVIDENCE_FIELDS.items():
-        if name not in fields:
-            problems.append("no :%s: field" % name)
-        elif not pattern.search(fields[name]):
-            problems.append(":%s: does not show %s" % (name, pattern.pattern))
-    if "Results" in fields and FAILURES.search(fields["Results"]):
-        problems.append(":Results: records failures: %s" % FAILURES.search(fields["Results"]).group())
-    return problems
+# The free-threading declaration, and the code it needs.
 
 
 def declared_in_build():
@@ -261,68 +281,25 @@ def declared_in_build():
     ]
 
 
-def test_free_threading_declaration_is_backed_by_evidence():
+def test_free_threading_declaration_is_kept_by_the_code():
     declared = declared_in_build()
     if not declared:
         pytest.skip("the compiled module is not declared free-threading compatible")
-    problems = evidence_problems(DOCS.read_text())
-    assert not problems, (
-        "%s declare(s) freethreading_compatible=True, but docs/compiled_core.rst "
-        "records no free-threaded run backing it: %s" % (", ".join(declared), "; ".join(problems))
+    sources = project_sources()
+    assert any(p.suffix == ".pyx" for p in sources), "no .pyx found in %s" % PACKAGE
+    report = []
+    for path in sources:
+        for number, name, reason in free_threading_violations(path.read_text(), path.suffix[1:]):
+            report.append("%s:%d: %s (%s)" % (path.relative_to(ROOT), number, name, reason))
+    assert not report, (
+        "%s declare(s) freethreading_compatible=True, but the compiled clone reads "
+        "borrowed items outside a shim for Pythons before 3.13:\n%s"
+        % (", ".join(declared), "\n".join(report))
     )
     # Older Cython does not know the directive: the build must not get one.
     requires = re.search(r"requires\s*=\s*\[(.*?)\]", (ROOT / "pyproject.toml").read_text(), re.S)
     cython = re.search(r"[\"']Cython\s*>=\s*(\d+)\.(\d+)", requires.group(1))
     assert cython and (int(cython.group(1)), int(cython.group(2))) >= (3, 1), requires.group(1)
-
-
-GOOD_RECORD = """\
-Title
-=====
-
-Free threading
---------------
-
-Declared on this evidence.
-
-:Interpreter: CPython 3.13.5 experimental free-threading build
-    (``--disable-gil``).
-:GIL: ``sys._is_gil_enabled()`` was ``False`` in every run.
-:Commands: ``make test-freethreaded``
-:Results: tests/clone: 1200 passed, 3 skipped.
-
-Next section
-------------
-
-:Results: 2 failed (another section's, not this one's)
-"""
-
-
-def test_evidence_check_accepts_a_full_record():
-    assert evidence_problems(GOOD_RECORD) == []
-
-
-@pytest.mark.parametrize(
-    "change, problem",
-    [
-        (("Free threading\n--------------", "Threads\n-------"), "no 'Free threading' section"),
-        (("3.13.5 experimental free-threading build", "3.13.5"), ":Interpreter:"),
-        (("3.13.5 experimental", "3.12.1 experimental"), ":Interpreter:"),
-        (("was ``False``", "was ``True``"), ":GIL:"),
-        ((":GIL:", ":Note:"), "no :GIL: field"),
-        (("``make test-freethreaded``", "pytest"), ":Commands:"),
-        (("1200 passed, 3 skipped", "3 skipped"), ":Results:"),
-        (("1200 passed, 3 skipped", "1200 passed, 1 failed"), "records failures"),
-        (("1200 passed, 3 skipped", "1200 passed, 2 errors"), "records failures"),
-    ],
-    ids=["no-section", "no-build-kind", "gil-interpreter", "gil-on", "no-gil-field",
-         "no-command", "no-passes", "failed", "errors"],
-)
-def test_evidence_check_refuses(change, problem):
-    old, new = change
-    assert old in GOOD_RECORD
-    problems = evidence_problems(GOOD_RECORD.replace(old, new, 1))
-    assert any(problem in p for p in problems), problems
 
 
 def test_build_directive_is_detected():
@@ -417,6 +394,69 @@ GOOD_SNIPPETS = [
 )
 def test_scanner_accepts(kind, text):
     assert violations(text, kind) == []
+
+
+# The free-threading rule: borrowed item reads outside a shim for Pythons
+# before 3.13 (the first with a free-threaded build).
+BAD_FREE_THREADING = [
+    ("pyx", "cdef PyObject* item = PyList_GET_ITEM(lst, i)\n", "PyList_GET_ITEM"),
+    ("pyx", "from cpython.list cimport PyList_GetItem\n", "PyList_GetItem"),
+    ("pyx", "while PyDict_Next(d, &pos, &key, &value): pass\n", "PyDict_Next"),
+    ("pxd", "cdef extern from *:\n    PyObject** PySequence_Fast_ITEMS(object)\n",
+     "PySequence_Fast_ITEMS"),
+    ("h", "PyObject *item = PyDict_GetItemWithError(d, k);\n", "PyDict_GetItemWithError"),
+    # A shim only counts in a header, not in a .pyx's verbatim C.
+    ("pyx", "#if PY_VERSION_HEX < 0x030D0000\nitem = PyList_GetItem(l, i);\n#endif\n",
+     "PyList_GetItem"),
+    # A shim that 3.13 (free-threaded builds) compiles as well.
+    ("h", "#if PY_VERSION_HEX < 0x030E0000\nitem = PyList_GetItem(l, i);\n#endif\n",
+     "PyList_GetItem"),
+    ("h", "#if PY_VERSION_HEX >= 0x030E0000\nnew();\n#else\nitem = PyList_GetItem(l, i);\n"
+     "#endif\n", "PyList_GetItem"),
+    ("h", "#if PY_VERSION_HEX >= 0x030D0000\nitem = PySequence_Fast_GET_ITEM(s, i);\n#endif\n",
+     "PySequence_Fast_GET_ITEM"),
+    ("h", "#if PY_VERSION_HEX < 0x030D0000 || defined(Py_GIL_DISABLED)\n"
+     "item = PyList_GetItem(l, i);\n#endif\n", "PyList_GetItem"),
+    ("h", "#ifdef Py_GIL_DISABLED\nPyObject *o = PyWeakref_GetObject(r);\n#endif\n",
+     "PyWeakref_GetObject"),
+    # After the shim's #endif, the rule applies again.
+    ("h", "#if PY_VERSION_HEX < 0x030D0000\nold();\n#endif\nitem = PyList_GetItem(l, i);\n",
+     "PyList_GetItem"),
+]
+
+
+@pytest.mark.parametrize(
+    "kind, text, name", BAD_FREE_THREADING,
+    ids=["ft-bad%d-%s" % (i, s[2]) for i, s in enumerate(BAD_FREE_THREADING)],
+)
+def test_free_threading_rule_refuses(kind, text, name):
+    found = free_threading_violations(text, kind)
+    assert name in [f[1] for f in found], found
+
+
+GOOD_FREE_THREADING = [
+    ("pyx", "cdef PyObject* found = NULL\nif PyDict_GetItemRef(d, key, &found) < 0: pass\n"),
+    ("pyx", "while clone_list_get_ref(lst, i, &item) == 1: pass\n"),
+    ("pyx", "n = PyList_Size(lst)\nt = PyTuple_GET_ITEM(tup, 0)\n"),
+    ("pyx", "# no PyList_GET_ITEM: another thread may shrink the list\nx = 1\n"),
+    ("h", "#if PY_VERSION_HEX >= 0x030D0000\n*result = PyList_GetItemRef(l, i);\n#else\n"
+     "item = PyList_GetItem(l, i);\n#endif\n"),
+    ("h", "#if PY_VERSION_HEX < 0x030D0000\nitem = PyDict_GetItemWithError(d, k);\n#endif\n"),
+    ("h", "#if PY_VERSION_HEX < 0x030C0000\no = PyWeakref_GetObject(r);\n#endif\n"),
+    ("h", "#if (PY_VERSION_HEX >= 0x030D0000)\na();\n#elif PY_VERSION_HEX >= 0x030C0000\n"
+     "b = PyList_GetItem(l, i);\n#else\nc = PyDict_GetItem(d, k);\n#endif\n"),
+    ("h", "#ifndef GUARD\n#if PY_VERSION_HEX < 0x030D0000 && !defined(PYPY_VERSION)\n"
+     "#ifdef X\nv = PyDict_GetItemWithError(d, k);\n#endif\n#endif\n#endif\n"),
+    ("h", "/* PyList_GET_ITEM was borrowed */\n// so is PyDict_Next\nint x;\n"),
+]
+
+
+@pytest.mark.parametrize(
+    "kind, text", GOOD_FREE_THREADING,
+    ids=["ft-good%d-%s" % (i, s[0]) for i, s in enumerate(GOOD_FREE_THREADING)],
+)
+def test_free_threading_rule_accepts(kind, text):
+    assert free_threading_violations(text, kind) == []
 
 
 # Verbatim from the compiled clone before issue 15's rewrite: every line the

@@ -99,7 +99,7 @@ from support import structure, tree_check
 if NAME == "upstream":
     clone = sklearn.base.clone
 else:
-    impl = _clone_py if NAME == "python" else importlib.import_module("sklearn_slep017._clone_c")
+    impl = _clone_py if NAME == "reference" else importlib.import_module("sklearn_slep017._clone_c")
     clone = impl.clone
 
 try:
@@ -356,7 +356,7 @@ def stack_spawner(seed):
         threading.stack_size(size)
 
         def work():
-            if NAME == "cython":
+            if NAME == "compiled":
                 low, high, here = impl._thread_stack()
                 assert low is None or low < here <= high, (low, here, high)
             clone_and_check(DEEP, CHECK_DEEP, "deep_clones")

@@ -70,7 +70,7 @@ if NAME == "upstream":
     clone = sklearn.base.clone
     clone_parametrized = sklearn.base._clone_parametrized
 else:
-    if NAME == "python":
+    if NAME == "reference":
         from sklearn_slep017 import _clone_py as impl
     else:
         impl = importlib.import_module("sklearn_slep017._clone_c")

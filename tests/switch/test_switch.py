@@ -7,6 +7,7 @@ always read as ``_compat.UPSTREAM_*`` attributes.
 """
 
 import importlib
+import inspect
 import os
 import re
 import subprocess
@@ -36,7 +37,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 import sklearn_slep017
-from sklearn_slep017 import _clone, _compat, _switch, _version_range
+from sklearn_slep017 import _clone, _compat, _names, _switch, _version_range
 
 from support import IMPLEMENTATION_NAMES, UPSTREAM_DELEGATES, load_implementation
 
@@ -558,6 +559,61 @@ def test_enable_unknown_implementation_raises():
     with pytest.raises(ValueError, match="fortran"):
         sklearn_slep017.enable("fortran")
     _assert_pristine(before)
+
+
+def test_an_unknown_name_gets_the_one_message():
+    # One table of names, one message for a name outside it, wherever a
+    # name is typed (the command lines' choices are the table: test_main.py).
+    from sklearn_slep017._autoenable import parse
+    from sklearn_slep017.dask import EnablePlugin
+
+    message = _names.unknown_name_message("fortran")
+    assert _names.spellings() in message
+    for call in (
+        lambda: sklearn_slep017.enable("fortran"),
+        lambda: sklearn_slep017.enabled("fortran").__enter__(),
+        lambda: EnablePlugin("fortran").setup(worker=None),
+        lambda: _clone.get_implementation("fortran"),
+        lambda: _clone.canonical_name("fortran"),
+    ):
+        with pytest.raises(ValueError) as info:
+            call()
+        assert str(info.value) == message
+    assert not sklearn_slep017.is_enabled()
+    # The environment variable's own message (it takes on/off values too)
+    # lists the same spellings, and every one of them is read.
+    with pytest.raises(ValueError) as info:
+        parse("fortran")
+    assert _names.spellings() in str(info.value)
+    for spelling in _names.ACCEPTED:
+        assert parse(" %s " % spelling.upper()) == (True, _names.canonical_name(spelling))
+
+
+def test_the_table_of_names():
+    assert _clone.ALIASES is _names.ALIASES and _clone.canonical_name is _names.canonical_name
+    assert set(_names.ALIASES.values()) == set(_names.NAMES)
+    assert set(_clone.IMPLEMENTATIONS) <= set(_names.NAMES)
+    assert _clone.implementation() in _names.NAMES
+    assert _names.ACCEPTED == _names.NAMES + tuple(_names.ALIASES)
+
+
+def _documented_values(func, parameter):
+    doc = inspect.getdoc(func)
+    match = re.search(r"^%s : \{(.*?)\}" % parameter, doc, re.M)
+    assert match, "%s documents no %s : {...}" % (func.__qualname__, parameter)
+    return tuple(re.findall(r'"(\w+)"', match.group(1)))
+
+
+def test_documented_names_are_the_table():
+    # Docstrings spell the values out (numpydoc): they must stay the table's.
+    from sklearn_slep017._autoenable import parse
+    from sklearn_slep017.dask import EnablePlugin
+
+    for func in (sklearn_slep017.enable, sklearn_slep017.enabled, EnablePlugin):
+        assert _documented_values(func, "implementation") == _names.ACCEPTED
+    assert _documented_values(parse, "implementation") == _names.NAMES
+    assert _documented_values(sklearn_slep017.implementation, "name") == _names.NAMES
+    assert _documented_values(_names.canonical_name, "name") == _names.NAMES
 
 
 def test_is_enabled(impl_name):

@@ -3,7 +3,8 @@
 Loaded with ``-p sklearn_slep017_enable_plugin`` (this directory on
 ``PYTHONPATH``) by ``tests/switch/test_upstream_suites.py``, which runs
 scikit-learn's own test modules in a subprocess. The implementation comes from
-``SKLEARN_SLEP017_IMPL`` ("python" or "cython").
+``SKLEARN_SLEP017_IMPL`` ("reference" or "compiled", the test ids' names;
+the earlier "python" and "cython" are accepted too).
 
 At the end of the session the plugin checks that the switch is still in force
 and that ``sklearn.base.clone`` is still ours: otherwise the upstream tests
