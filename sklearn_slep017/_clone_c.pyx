@@ -27,6 +27,13 @@ older Pythons); the module keeps no mutable C-level state. The recursion
 never trusts a fixed stack budget: it hands a subtree to the reference
 when it is deep, or when the running thread's real stack (asked of the
 platform) is half used; see ``docs/compiled_core.rst``.
+
+Why one module of some 1,600 lines: a node's path (the recursion, the
+facts and their guards, the inlined ``get_params`` of each family) calls
+``cdef`` functions that Cython can call directly, and inline, only inside
+one module; split across extension modules, every such call would go
+through a function-pointer table or a Python call, on every node. The
+sections below are the rooms a split would make.
 """
 
 import atexit

@@ -5,6 +5,12 @@ Each ``check_clone_*`` function is declared with its promise and its hints
 by the ``contract_check`` decorator (``_registry.py``), in the order
 :func:`check_clone_contract` runs them: adding a check is adding one
 decorated function here (and its name to the package's ``__all__``).
+
+Why one module of over a thousand lines: the file's order is the order the
+checks run and are documented in, one decorated function per promise; split
+by theme, that one list would be spread over files and kept in step by hand.
+What the checks share (walking and comparing trees, the hints, the outcomes)
+is already in modules of its own.
 """
 
 import copy
