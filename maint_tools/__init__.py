@@ -8,8 +8,8 @@
   over the installed one: ``make upstream-overlay``), ``upstream_build``
   (built with meson: ``make upstream-build``), ``sdist_fetch`` (the pristine
   sdists, cached) and ``pr_bench`` (the pull requests' benchmark); the
-  recipe they generate from is ``patch_recipe``, applied by
-  ``code_rewrite``; what they share is ``upstream_tree``, which none of
+  recipe they generate from is ``patch_recipe`` (its long literal texts
+  in ``recipe_text/``), applied by ``code_rewrite``; what they share is ``upstream_tree``, which none of
   them bypasses for another's private names;
 * ``compat_report``: the backward-compatibility probe and report (``make
   compat``, ``noxfile.py``);

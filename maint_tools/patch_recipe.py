@@ -8,9 +8,19 @@ steps). A step takes a function, method or constant from the package
 (:class:`Define`) or a whole module (:class:`CopyModule`), edits upstream's
 text (:class:`Edit`, :class:`Replace`), or writes hand-written text
 (:class:`FromSource`, from ``patches/src/<release>/``; :class:`WriteText`).
+
+The long literal blocks a step inserts whole (a new helper and its
+constant, a changelog section, a developer guide section) are data files of
+``maint_tools/recipe_text/``, read by :func:`recipe_text`. What stays here
+as strings is short, or tied to the code around it: each :class:`Edit`'s
+``old`` (upstream's own lines, the anchor that must occur once) with the
+``new`` that rewrites those same lines, read side by side; the substitutions
+of :class:`Define` and :class:`CopyModule`; the commit titles and
+descriptions beside their steps.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 __all__ = [
     "SERIES",
@@ -22,7 +32,28 @@ __all__ = [
     "Replace",
     "Series",
     "WriteText",
+    "recipe_text",
 ]
+
+# The recipe's long literal texts (code and documentation written into the
+# patches as they are), one file each: data, not code.
+RECIPE_TEXT_DIR = Path(__file__).resolve().parent / "recipe_text"
+
+
+def recipe_text(name):
+    """The literal text of ``maint_tools/recipe_text/<name>``, read as it is.
+
+    Parameters
+    ----------
+    name : str
+        The file name, e.g. ``"note_clone_path.py.txt"``.
+
+    Returns
+    -------
+    text : str
+        Its content, ending with a newline.
+    """
+    return (RECIPE_TEXT_DIR / name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -331,46 +362,14 @@ _SERIES_1_2_2 = Series(
                     "doc/whats_new/v1.2.rst",
                     ".. currentmodule:: sklearn\n\n.. _changes_1_2_2:\n",
                     ".. currentmodule:: sklearn\n\n"
-                    ".. _changes_slep017:\n\n"
-                    "SLEP017: clone override protocol\n"
-                    "================================\n\n"
-                    ":mod:`sklearn.base`\n"
-                    "...................\n\n"
-                    "- |Feature| :func:`base.clone` delegates to an estimator's\n"
-                    "  `__sklearn_clone__` method when it has one; the default,\n"
-                    "  `BaseEstimator.__sklearn_clone__`, clones from the parameters as\n"
-                    "  before and can be extended with `super().__sklearn_clone__()`\n"
-                    "  (SLEP017). A failed clone notes the path of the parameter it failed\n"
-                    "  at. :pr:`24568` by `Thomas Fan`_.\n\n"
-                    ".. _changes_1_2_2:\n",
+                    + recipe_text("slep017_changelog_1.2.2.rst.txt")
+                    + ".. _changes_1_2_2:\n",
                 ),
                 Edit(
                     "doc/developers/develop.rst",
                     "if ``safe=False`` is passed to ``clone``.\n",
                     "if ``safe=False`` is passed to ``clone``.\n\n"
-                    "Estimators can customize the behavior of :func:`base.clone` by\n"
-                    "defining a `__sklearn_clone__` method. `__sklearn_clone__` must\n"
-                    "return an instance of the estimator. `__sklearn_clone__` is useful\n"
-                    "when an estimator needs to hold on to some state when\n"
-                    ":func:`base.clone` is called on the estimator. For example, a\n"
-                    "frozen meta-estimator for transformers can be defined as follows::\n\n"
-                    "    class FrozenTransformer(BaseEstimator):\n"
-                    "        def __init__(self, fitted_transformer):\n"
-                    "            self.fitted_transformer = fitted_transformer\n\n"
-                    "        def __getattr__(self, name):\n"
-                    "            # `fitted_transformer`'s attributes are now accessible\n"
-                    "            return getattr(self.fitted_transformer, name)\n\n"
-                    "        def __sklearn_clone__(self):\n"
-                    "            return self\n\n"
-                    "        def fit(self, X, y):\n"
-                    "            # Fitting does not change the state of the estimator\n"
-                    "            return self\n\n"
-                    "        def fit_transform(self, X, y=None):\n"
-                    "            # fit_transform only transforms the data\n"
-                    "            return self.fitted_transformer.transform(X, y)\n\n"
-                    "The default, `BaseEstimator.__sklearn_clone__`, clones from the\n"
-                    "parameters; extend it with `super().__sklearn_clone__()` to carry\n"
-                    "state that is not a constructor parameter.\n",
+                    + recipe_text("slep017_developer_guide_1.2.2.rst.txt"),
                 ),
             ),
         ),
@@ -396,54 +395,6 @@ _SERIES_1_2_2 = Series(
 # maintainers). The MagicMock fix of 1.9.1 (issue 34477) is not carried:
 # upstream merged PR 34512.
 
-_PARAM_NAMES_CACHE_TEXT = (
-    "# Constructor parameter names per ``__init__`` function: inspect.signature is\n"
-    "# slow, and every get_params, set_params and clone asks for them. Weak keys:\n"
-    "# a replaced ``__init__`` is a new key, and a class made on the fly is freed.\n"
-    "_PARAM_NAMES_CACHE = weakref.WeakKeyDictionary()\n"
-    "\n\n"
-)
-
-_NOTE_CLONE_PATH_TEXT = '''\
-_CLONE_PATH_NOTE = "Raised while cloning the parameter at %r"
-
-
-def _note_clone_path(exc, step):
-    """Note on `exc` the path of the parameter a nested clone failed at.
-
-    Each enclosing clone prepends its step while the exception propagates, so
-    that one note names the whole path, parameters joined as in `set_params`
-    and entries of lists, tuples and dicts in brackets
-    (``steps[1][1]__estimator``). A `RecursionError` gets no note, and the
-    exception raised is never replaced.
-
-    Parameters
-    ----------
-    exc : Exception
-        The exception raised while cloning a parameter or an entry.
-
-    step : str
-        The name of the parameter, or ``[index]`` or ``[key]`` of the entry.
-    """
-    if isinstance(exc, RecursionError):
-        return
-    try:
-        path = getattr(exc, "_sklearn_clone_path", None)
-        new_path = step
-        if path is not None:
-            new_path += path if path.startswith("[") else "__" + path
-        notes = getattr(exc, "__notes__", None)
-        if path is not None and notes and notes[-1] == _CLONE_PATH_NOTE % path:
-            notes[-1] = _CLONE_PATH_NOTE % new_path
-        else:
-            exc.add_note(_CLONE_PATH_NOTE % new_path)
-        exc._sklearn_clone_path = new_path
-    except Exception:
-        # e.g. ``__notes__`` set to something else than a list
-        pass
-'''
-
-
 def _pr_commits():
     """The pull requests against 1.9.1 and main (the same edits apply to both)."""
     return [
@@ -457,8 +408,11 @@ def _pr_commits():
             "alive. The *args error is raised every time, never cached.",
             (
                 Edit(_BASE, "import warnings\n", "import warnings\nimport weakref\n"),
-                Edit(_BASE, "\n\ndef clone(", "\n\n" + _PARAM_NAMES_CACHE_TEXT.rstrip("\n")
-                     + "\n\n\ndef clone("),
+                Edit(
+                    _BASE,
+                    "\n\ndef clone(",
+                    "\n\n" + recipe_text("param_names_cache.py.txt") + "\n\ndef clone(",
+                ),
                 Edit(
                     _BASE,
                     "            # No explicit constructor to introspect\n"
@@ -500,8 +454,13 @@ def _pr_commits():
             "\"Raised while cloning the parameter at 'steps[1][1]__model'\".\n"
             "Nothing runs unless a clone fails. A RecursionError gets no note.",
             (
-                Edit(_BASE, "\n\ndef _clone_parametrized(", "\n\n" + _NOTE_CLONE_PATH_TEXT.rstrip("\n")
-                     + "\n\n\ndef _clone_parametrized("),
+                Edit(
+                    _BASE,
+                    "\n\ndef _clone_parametrized(",
+                    "\n\n"
+                    + recipe_text("note_clone_path.py.txt")
+                    + "\n\ndef _clone_parametrized(",
+                ),
                 Edit(
                     _BASE,
                     "    if estimator_type is dict:\n"

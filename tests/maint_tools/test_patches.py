@@ -333,6 +333,15 @@ def test_unknown_fact_is_an_error(tmp_path):
         )
 
 
+def test_every_recipe_text_is_used_by_the_recipe():
+    # maint_tools/recipe_text/ holds the recipe's long literal texts: each is
+    # read by name, none is left over.
+    source = Path(patch_recipe.__file__).read_text()
+    names = sorted(p.name for p in patch_recipe.RECIPE_TEXT_DIR.iterdir())
+    assert names
+    assert [n for n in names if 'recipe_text("%s")' % n not in source] == []
+
+
 def test_cli_parses_patches_actions():
     args = build_parser().parse_args(["check", "--version", "1.9.1"])
     assert args.action == "check"
