@@ -199,7 +199,8 @@ docs-bench: bench
 	$(PY) docs/_scripts/record_bench.py bench-results docs/performance
 
 # -- upstream patch series (patches/): see patches/README.md -------------------
-# maint_tools/patches.py: a maintainer tool of the checkout, not in the wheel.
+# maint_tools/patches.py (check, regenerate), patch_review.py, upstream_overlay.py
+# and upstream_build.py: maintainer tools of the checkout, not in the wheel.
 UPSTREAM_BUILD ?= .upstream-build
 
 .PHONY: patches-check patches-regenerate upstream-build
@@ -212,7 +213,7 @@ UPSTREAM_BUILD ?= .upstream-build
 # `<patch> <file>:<line> <rule> <message>`; any fails the target.
 patches-check: $(VENV)/.installed-test $(VENV)/.installed-patches .venv-patches-1.2.2/.installed
 	$(PY) -m maint_tools.patches check
-	$(PY) -m maint_tools.patches review
+	$(PY) -m maint_tools.patch_review
 
 # 1.2.2's pinned flake8 and black, for its backport record.
 .venv-patches-1.2.2/.installed: pyproject.toml
@@ -255,7 +256,7 @@ UPSTREAM_OVERLAY ?= .upstream-overlay
 .PHONY: upstream-overlay
 
 upstream-overlay: $(VENV)/.installed-test
-	$(PY) -m maint_tools.patches overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_OVERLAY)
+	$(PY) -m maint_tools.upstream_overlay --version $(SKLEARN_VERSION) --dest $(UPSTREAM_OVERLAY)
 	cd $(UPSTREAM_OVERLAY) && PYTHONPATH=$(CURDIR)/$(UPSTREAM_OVERLAY) $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider -n 2 \
 	  sklearn/tests/test_base.py sklearn/tests/test_clone_notes.py \
 	  sklearn/tests/test_metadata_routing.py sklearn/frozen sklearn/tests/test_pipeline.py

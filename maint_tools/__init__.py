@@ -1,8 +1,16 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Maintainer tools, run from a checkout: never shipped, never imported by the package.
 
-* ``patches``: the upstream patch series of ``patches/`` (``make
-  patches-check``, ``make patches-regenerate``, ``make upstream-build``);
+* the upstream patch series of ``patches/``, one tool per job:
+  ``patches`` (``check`` and ``regenerate``: ``make patches-check``, ``make
+  patches-regenerate``), ``patch_review`` (scikit-learn's own checks on each
+  patch: ``make patches-check``), ``upstream_overlay`` (the patched release
+  over the installed one: ``make upstream-overlay``), ``upstream_build``
+  (built with meson: ``make upstream-build``), ``sdist_fetch`` (the pristine
+  sdists, cached) and ``pr_bench`` (the pull requests' benchmark); the
+  recipe they generate from is ``patch_recipe`` (its long literal texts
+  in ``recipe_text/``), applied by ``code_rewrite``; what they share is ``upstream_tree``, which none of
+  them bypasses for another's private names;
 * ``compat_report``: the backward-compatibility probe and report (``make
   compat``, ``noxfile.py``);
 * ``freethreaded``: a free-threaded CPython 3.13 built from Debian's source

@@ -32,10 +32,11 @@ builds an interpreter). Everything goes to a gitignored folder
 5. The upstream pull requests (the series of the installed release,
    ``patches/<version>``, by default the newest supported: the names cache, a
    ``WeakKeyDictionary``, and the parameter-path notes): the patched release
-   overlaid on the venv's scikit-learn (``python -m maint_tools.patches
-   overlay``), upstream's own tests of ``clone``'s users run on it, then the
-   stress test's upstream run, whose ``sklearn.base.clone`` is then the
-   patched one, for ``UPSTREAM_STRESS`` seconds.
+   overlaid on the venv's scikit-learn (``python -m
+   maint_tools.upstream_overlay``), upstream's own tests of ``clone``'s
+   users run on it, then the stress test's upstream run, whose
+   ``sklearn.base.clone`` is then the patched one, for ``UPSTREAM_STRESS``
+   seconds.
 
 Each step is skipped when its result is already there (``--rebuild`` redoes
 the interpreter). Logs and ``summary.txt`` are written to the folder.
@@ -499,7 +500,7 @@ def run_patched_upstream(dest, py, env, version=NEWEST_SKLEARN):
     """
     overlay = dest / ("overlay-%s" % version)
     made = subprocess.run(
-        [str(py), "-m", "maint_tools.patches", "overlay", "--version", version,
+        [str(py), "-m", "maint_tools.upstream_overlay", "--version", version,
          "--dest", str(overlay)],
         cwd=str(ROOT), env=env, capture_output=True, text=True,
     )

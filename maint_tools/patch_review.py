@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""``python -m maint_tools.patches review``: each patch as scikit-learn reviews it.
+"""``python -m maint_tools.patch_review``: each patch as scikit-learn reviews it.
 
 Every patch of a series is applied in turn to the pristine sources and what it
 *adds* (its ``+`` lines) is checked with scikit-learn's own tools, at the
@@ -31,8 +31,13 @@ the review says so instead of passing silently. numpydoc is not run on
 A finding is printed as ``<patch> <file>:<line> <rule> <message>``; the line
 is the file's line in the patched tree (the patch file's own line for the
 commit message and for :data:`PROJECT_NAMES`).
+
+``python -m maint_tools.patch_review [--version V]`` reviews every series
+(``make patches-check`` runs it after ``python -m maint_tools.patches
+check``); exit status 1 on any finding, 2 when a sdist cannot be fetched.
 """
 
+import argparse
 import ast
 import json
 import re
@@ -44,13 +49,27 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from maint_tools import patches as _patches
+from maint_tools.sdist_fetch import FetchError
+from maint_tools.upstream_tree import (
+    PATCHES_DIR,
+    REPO_DIR,
+    PatchError,
+    build_extensions,
+    definition_source,
+    find_definition,
+    git,
+    pristine_checkout,
+    release_of,
+    series_names,
+)
 
 __all__ = [
     "PROJECT_NAMES",
     "TITLE_PREFIXES",
     "Finding",
+    "ReviewReport",
     "added_lines",
+    "main",
     "name_findings",
     "review",
     "title_findings",
@@ -190,7 +209,7 @@ def _tool(name, version=None):
     # project's), else of the running interpreter's environment.
     places = [Path(sys.executable).parent]
     if version is not None:
-        places.insert(0, _patches.REPO_DIR / (".venv-patches-%s" % version) / "bin")
+        places.insert(0, REPO_DIR / (".venv-patches-%s" % version) / "bin")
     for place in places:
         if (place / name).exists():
             return str(place / name)
@@ -323,10 +342,10 @@ def _filter_source(root):
     # Upstream's filter_errors, from the pristine tree's test_docstrings.py.
     path = Path(root) / "sklearn" / "tests" / "test_docstrings.py"
     text = path.read_text()
-    node = _patches._find(ast.parse(text), "filter_errors")
+    node = find_definition(ast.parse(text), "filter_errors")
     if node is None:
         return None
-    return textwrap.dedent(_patches._segment(text, node, with_comments=False))
+    return textwrap.dedent(definition_source(text, node, with_comments=False))
 
 
 def _defined_pyx(text, lines):
@@ -354,8 +373,8 @@ def _numpydoc_findings(root, patch, changed, added, filter_source):
             # like the patched Python modules.
             module = path[: -len(".pyx")].replace("/", ".")
             try:
-                (built,) = _patches.build_extensions([Path(root) / path])
-            except (subprocess.CalledProcessError, _patches.PatchError) as exc:
+                (built,) = build_extensions([Path(root) / path])
+            except (subprocess.CalledProcessError, PatchError) as exc:
                 return [Finding(patch, path, 0, "BUILD", "does not compile: %s" % exc)]
             modules.append((module, str(built.relative_to(root))))
             text = (Path(root) / path).read_text()
@@ -593,7 +612,7 @@ class ReviewReport:
         return out
 
 
-def review(version, patches_dir=_patches.PATCHES_DIR, workdir=None):
+def review(version, patches_dir=PATCHES_DIR, workdir=None):
     """Review each patch of a series with scikit-learn's own tools.
 
     Parameters
@@ -610,16 +629,16 @@ def review(version, patches_dir=_patches.PATCHES_DIR, workdir=None):
         Every finding on what the patches add; ``report.ok`` when none.
     """
     folder = Path(patches_dir) / version
-    names = (folder / "series").read_text().split()
+    names = series_names(version, patches_dir)
     findings, notes = [], []
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        root = _patches.pristine_checkout(version, Path(tmp) / "src")
+        root = pristine_checkout(version, Path(tmp) / "src")
         has_ruff = "[tool.ruff]" in (root / "pyproject.toml").read_text()
         towncrier = _towncrier_config(root) if version != "1.2.2" else None
         filter_source = _filter_source(root)
         import sklearn
 
-        base = _patches.MAIN_TREE["base"] if version == "main" else version
+        base = release_of(version)
         numpydoc = filter_source is not None and sklearn.__version__ == base
         if filter_source is None:
             notes.append("no filter_errors in test_docstrings.py: numpydoc skipped")
@@ -632,13 +651,13 @@ def review(version, patches_dir=_patches.PATCHES_DIR, workdir=None):
         for name in names:
             patch = str((folder / name).resolve())
             findings.extend(name_findings(patch))
-            result = _patches._git(root, "apply", "--index", patch, check=False)
+            result = git(root, "apply", "--index", patch, check=False)
             if result.returncode:
                 findings.append(Finding(name, "-", 0, "APPLY", result.stderr.strip()))
                 break
-            _patches._git(root, "commit", "--quiet", "--no-verify", "-m", name)
+            git(root, "commit", "--quiet", "--no-verify", "-m", name)
             # the diff algorithm of the patch files (``--histogram``)
-            diff = _patches._git(
+            diff = git(
                 root, "diff", "--histogram", "-U0", "HEAD~1", "HEAD"
             ).stdout
             added = added_lines(diff)
@@ -709,3 +728,61 @@ def _towncrier_draft_findings(root, patch):
                 Finding(patch, "towncrier draft", 0, "CHANGELOG", "two badges: " + line)
             )
     return findings
+
+
+def main(argv=None):
+    """Command line: ``python -m maint_tools.patch_review [--version V]``.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The arguments; None means ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        0 when no series has a finding, 1 when one has, 2 when a sdist cannot
+        be fetched or a series cannot be set up.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m maint_tools.patch_review",
+        description="scikit-learn's own checks (ruff, ruff format, cython-lint, "
+        "numpydoc, towncrier, no project names) on what each patch adds",
+    )
+    parser.add_argument(
+        "--version",
+        dest="versions",
+        action="append",
+        help="a series (repeatable; default: every folder of --patches-dir "
+        "with a series file)",
+    )
+    parser.add_argument(
+        "--patches-dir",
+        type=Path,
+        default=PATCHES_DIR,
+        help="the patches/ folder (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    versions = args.versions or sorted(
+        path.parent.name for path in args.patches_dir.glob("*/series")
+    )
+    for version in versions:
+        if not (args.patches_dir / version / "series").is_file():
+            parser.error("no series %s in %s" % (version, args.patches_dir))
+    status = 0
+    for version in versions:
+        try:
+            report = review(version, args.patches_dir)
+        except (FetchError, PatchError) as exc:
+            print("scikit-learn %s: %s" % (version, exc), file=sys.stderr)
+            status = 2
+            continue
+        print("\n".join(report.lines()))
+        if not report.ok:
+            status = max(status, 1)
+    print("patches review: %s" % ("ok" if status == 0 else "FAILED"))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

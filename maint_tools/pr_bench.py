@@ -4,7 +4,7 @@
 The PERF patches add ``asv_benchmarks/benchmarks/base.py`` to scikit-learn
 (``CloneBenchmark``). This runs that file with asv, in this environment
 (``--python=same``), once per state of a series: the release as installed,
-then after each patch (``patches overlay --upto k``: the patched modules over
+then after each patch (``upstream_overlay --upto k``: the patched modules over
 a copy of the installed wheel). Each state is recorded as a commit of a
 scratch repository, so that ``asv compare`` prints every pull request against
 the state before it and against the release.
@@ -38,7 +38,14 @@ import tempfile
 from pathlib import Path
 
 from maint_tools import NEWEST_SKLEARN
-from maint_tools import patches as _patches
+from maint_tools.upstream_overlay import overlay as make_overlay
+from maint_tools.upstream_tree import (
+    REPO_DIR,
+    apply_series,
+    git,
+    pristine_checkout,
+    series_names,
+)
 
 # asv runs benchmarks with an environment of its own (PYTHONPATH is not
 # passed on): the suite's package puts the state's overlay first on sys.path
@@ -102,13 +109,13 @@ def run(version=NEWEST_SKLEARN, out="bench-results/prs", bench="CloneBenchmark")
     texts : list of str
         The ``asv compare`` outputs, in the order written.
     """
-    names = (_patches.PATCHES_DIR / version / "series").read_text().split()
+    names = series_names(version)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        tree = _patches.pristine_checkout(version, tmp / "tree")
-        _patches.apply_series(version, tree)
+        tree = pristine_checkout(version, tmp / "tree")
+        apply_series(version, tree)
         suite = tmp / "suite"
         (suite / "benchmarks").mkdir(parents=True)
         shutil.copyfile(
@@ -131,16 +138,16 @@ def run(version=NEWEST_SKLEARN, out="bench-results/prs", bench="CloneBenchmark")
                 }
             )
         )
-        _patches._git(suite, "init", "--quiet", "--initial-branch=main")
+        git(suite, "init", "--quiet", "--initial-branch=main")
         _asv(["machine", "--yes", "--machine", "pr-bench"], suite)
         hashes, labels = [], []
         for k in range(len(names) + 1):
             label = "scikit-learn %s" % version if k == 0 else names[k - 1]
-            _patches._git(
+            git(
                 suite, "commit", "--quiet", "--allow-empty", "-m", "state %d: %s" % (k, label)
             )
-            commit = _patches._git(suite, "rev-parse", "HEAD").stdout.strip()
-            overlay = _patches.overlay(version, tmp / ("state%d" % k), upto=k)
+            commit = git(suite, "rev-parse", "HEAD").stdout.strip()
+            overlay = make_overlay(version, tmp / ("state%d" % k), upto=k)
             (suite / "benchmarks" / "overlay_path.txt").write_text(str(overlay))
             env = dict(os.environ, PYTHONPATH=str(overlay))
             _asv(
@@ -252,16 +259,16 @@ def interleaved(version=NEWEST_SKLEARN, out="bench-results/prs", rounds=5, repea
     text : str
         The table written.
     """
-    names = (_patches.PATCHES_DIR / version / "series").read_text().split()
+    names = series_names(version)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               MKL_NUM_THREADS="1", PYTHONPATH=str(_patches.REPO_DIR))
+               MKL_NUM_THREADS="1", PYTHONPATH=str(REPO_DIR))
     env.pop("SKLEARN_SLEP017_ENABLE", None)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         overlays = [
-            _patches.overlay(version, tmp / ("state%d" % k), upto=k)
+            make_overlay(version, tmp / ("state%d" % k), upto=k)
             for k in range(len(names) + 1)
         ]
         base_py = overlays[-1] / "src" / "asv_benchmarks" / "benchmarks" / "base.py"

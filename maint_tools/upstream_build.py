@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from maint_tools import NEWEST_SKLEARN
-from maint_tools import patches as _patches
+from maint_tools.upstream_tree import apply_series, changed_files, pristine_checkout
 
 # What the tests need beside scikit-learn's runtime dependencies.
 _TEST_REQUIREMENTS = ["pytest", "pytest-xdist", "numpydoc", "ninja"]
@@ -73,14 +73,12 @@ def run(version=NEWEST_SKLEARN, dest=".upstream-build", jobs=2, build=True):
     src = dest / "src"
     if src.exists():
         subprocess.run(["rm", "-rf", str(src)], check=True)
-    root = _patches.pristine_checkout(version, src)
-    results = _patches.apply_series(version, root)
+    root = pristine_checkout(version, src)
+    results = apply_series(version, root)
     if not all(ok for _, ok, _ in results):
         print("the series does not apply: %s" % results, file=sys.stderr)
         return 1
-    changed = _patches._git(
-        root, "diff", "--name-only", "--cached", "pristine", "--", "sklearn"
-    ).stdout.split()
+    changed = changed_files(root)
     modules = sorted(
         path.rpartition(".")[0].replace("/", ".")
         for path in changed

@@ -9,6 +9,7 @@ with can be reached.
 import hashlib
 import os
 import shutil
+import sys
 import textwrap
 
 import pytest
@@ -16,28 +17,29 @@ import pytest
 from pathlib import Path
 
 import sklearn_slep017
-from maint_tools import patches as _patches
+from maint_tools import code_rewrite, patch_recipe, patches, sdist_fetch, upstream_overlay
+from maint_tools import upstream_tree as tree
 from maint_tools.patches import build_parser
 
-if Path(sklearn_slep017.__file__).resolve().parent != _patches.PACKAGE_DIR:
+if Path(sklearn_slep017.__file__).resolve().parent != tree.PACKAGE_DIR:
     # The series is generated from, and compared with, the checkout's
     # package; an installed wheel (the nox compatibility sessions) is another
     # copy. `make test` runs these.
     pytest.skip(
         "sklearn_slep017 is imported from %s, not from the checkout beside the "
         "patch series (%s): run from the source tree"
-        % (Path(sklearn_slep017.__file__).parent, _patches.PACKAGE_DIR),
+        % (Path(sklearn_slep017.__file__).parent, tree.PACKAGE_DIR),
         allow_module_level=True,
     )
 
-VERSIONS = sorted(_patches.SERIES)
+VERSIONS = sorted(patch_recipe.SERIES)
 
 
 @pytest.fixture(scope="module")
 def sdists():
     try:
-        return {version: _patches.fetch_sdist(version) for version in _patches.SDISTS}
-    except _patches.FetchError as exc:
+        return {version: sdist_fetch.fetch_sdist(version) for version in sdist_fetch.SDISTS}
+    except sdist_fetch.FetchError as exc:
         pytest.skip(
             "pristine scikit-learn sdist unavailable (registry unreachable?): %s" % exc
         )
@@ -45,13 +47,13 @@ def sdists():
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_series_applies_to_pristine_and_matches_package(sdists, version):
-    report = _patches.check(version)
+    report = patches.check(version)
     assert report.applied, "empty series"
     assert report.ok, "\n".join(report.lines())
     # every patch applied; the 1.2.2 record is generated from the package and
     # compared with it; the pull requests are written for upstream, each
     # applying to the pristine tree alone
-    series = _patches.SERIES[version]
+    series = patch_recipe.SERIES[version]
     assert len(report.applied) == len(series.commits)
     if series.independent:
         assert [name for name, ok, _ in report.alone if ok] == [
@@ -66,20 +68,20 @@ def test_check_fails_when_a_pull_request_needs_another(sdists, tmp_path):
     # it, not alone: `check` says so for a series of independent pull requests.
     version = "1.9.1"
     patches_dir = tmp_path / "patches"
-    shutil.copytree(_patches.PATCHES_DIR / version, patches_dir / version)
+    shutil.copytree(tree.PATCHES_DIR / version, patches_dir / version)
     first = (patches_dir / version / "series").read_text().split()[0]
-    root = _patches.pristine_checkout(version, tmp_path / "src")
-    assert _patches.apply_series(version, root, patches_dir, upto=1)[0][1]
+    root = tree.pristine_checkout(version, tmp_path / "src")
+    assert tree.apply_series(version, root, patches_dir, upto=1)[0][1]
     base = root / "sklearn" / "base.py"
     text = base.read_text()
     old = "_PARAM_NAMES_CACHE = weakref.WeakKeyDictionary()\n"
     assert text.count(old) == 1
     base.write_text(text.replace(old, old + "_UNUSED = None\n"))
-    dependent = _patches._git(root, "diff", "--", "sklearn/base.py").stdout
+    dependent = tree.git(root, "diff", "--", "sklearn/base.py").stdout
     (patches_dir / version / "0002-dependent.patch").write_text(dependent)
     (patches_dir / version / "series").write_text(first + "\n0002-dependent.patch\n")
 
-    report = _patches.check(version, patches_dir=patches_dir)
+    report = patches.check(version, patches_dir=patches_dir)
     assert all(ok for _, ok, _ in report.applied)
     assert [(name, ok) for name, ok, _ in report.alone] == [
         (first, True),
@@ -92,7 +94,7 @@ def test_check_fails_when_a_pull_request_needs_another(sdists, tmp_path):
 def test_check_fails_when_the_package_changes_without_regenerating(sdists, tmp_path):
     package = tmp_path / "sklearn_slep017"
     shutil.copytree(
-        _patches.PACKAGE_DIR,
+        tree.PACKAGE_DIR,
         package,
         ignore=shutil.ignore_patterns("*.so", "*.c", "__pycache__"),
     )
@@ -104,7 +106,7 @@ def test_check_fails_when_the_package_changes_without_regenerating(sdists, tmp_p
         text.replace(old, "    new_object = klass(**dict(new_object_params))\n")
     )
     # the 1.2.2 record is the series generated from the package
-    report = _patches.check("1.2.2", package_dir=package)
+    report = patches.check("1.2.2", package_dir=package)
 
     assert not report.ok
     failed = [what for what, ok, _ in report.compared if not ok]
@@ -120,7 +122,7 @@ def test_check_fails_when_the_package_changes_without_regenerating(sdists, tmp_p
 def test_docstring_edits_are_not_code_changes(sdists, tmp_path):
     package = tmp_path / "sklearn_slep017"
     shutil.copytree(
-        _patches.PACKAGE_DIR,
+        tree.PACKAGE_DIR,
         package,
         ignore=shutil.ignore_patterns("*.so", "*.c", "__pycache__"),
     )
@@ -131,7 +133,7 @@ def test_docstring_edits_are_not_code_changes(sdists, tmp_path):
             "Construct a new unfitted estimator", "Build a new unfitted estimator", 1
         )
     )
-    report = _patches.check("1.9.1", package_dir=package)
+    report = patches.check("1.9.1", package_dir=package)
     assert report.ok, "\n".join(report.lines())
 
 
@@ -141,9 +143,9 @@ def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
     # package changed (docstrings included) since the series was regenerated:
     # run `python -m maint_tools.patches regenerate` and commit patches/.
     patches_dir = tmp_path / "patches"
-    shutil.copytree(_patches.PATCHES_DIR / "src", patches_dir / "src")
-    names = _patches.regenerate(version, patches_dir)
-    committed = _patches.PATCHES_DIR / version
+    shutil.copytree(tree.PATCHES_DIR / "src", patches_dir / "src")
+    names = patches.regenerate(version, patches_dir)
+    committed = tree.PATCHES_DIR / version
     assert (patches_dir / version / "series").read_text() == (
         committed / "series"
     ).read_text()
@@ -162,12 +164,12 @@ def test_regenerate_reproduces_the_committed_series(sdists, tmp_path, version):
 def test_patches_are_plain_commits_by_a_placeholder_author():
     # A pull request's commit: title and body, the submitter's identity to be
     # filled in; no DEP-3 lines (provenance is in patches/README.md).
-    author = "From: %s <%s>\n" % _patches.PLACEHOLDER_AUTHOR
+    author = "From: %s <%s>\n" % tree.PLACEHOLDER_AUTHOR
     for version in VERSIONS:
-        folder = _patches.PATCHES_DIR / version
+        folder = tree.PATCHES_DIR / version
         names = (folder / "series").read_text().split()
         assert names == sorted(p.name for p in folder.glob("*.patch"))
-        assert (folder / "BASE").read_text() == _patches.base_note(version)
+        assert (folder / "BASE").read_text() == patches.base_note(version)
         for name in names:
             text = (folder / name).read_text()
             assert text.startswith("From 0000000000000000000000000000000000000000 ")
@@ -182,7 +184,7 @@ def test_each_pull_request_is_one_patch_with_its_changelog_fragment():
     # towncrier fragment under sklearn.base/ whose type matches its prefix.
     types = {"PERF": "efficiency", "ENH": "enhancement", "FIX": "fix"}
     for version in ("1.9.1", "main"):
-        folder = _patches.PATCHES_DIR / version
+        folder = tree.PATCHES_DIR / version
         for name in (folder / "series").read_text().split():
             text = (folder / name).read_text()
             prefix = name.split("-")[1]
@@ -200,67 +202,125 @@ def test_each_pull_request_is_one_patch_with_its_changelog_fragment():
 
 
 def _only_index(monkeypatch, url):
-    # pip configured with this one index and nothing else.
+    # pip configured with this one index and nothing else, failing fast.
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("PIP_INDEX_URL", url)
-    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_TIMEOUT", "5")
+    for name in ("PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_CONSTRAINT"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def test_fetch_error_when_unreachable(tmp_path, monkeypatch):
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path))
     _only_index(monkeypatch, "http://127.0.0.1:9/simple")
     monkeypatch.setitem(
-        _patches.SDISTS, "1.9.1", ("scikit_learn-1.9.1.tar.gz", "0" * 64)
+        sdist_fetch.SDISTS, "1.9.1", ("scikit_learn-1.9.1.tar.gz", "0" * 64)
     )
-    with pytest.raises(_patches.FetchError, match="cannot download"):
-        _patches.fetch_sdist("1.9.1")
+    with pytest.raises(sdist_fetch.FetchError, match="cannot download"):
+        sdist_fetch.fetch_sdist("1.9.1")
+    cache = tmp_path / "sdists"
+    assert [p.name for p in cache.iterdir() if not p.name.startswith(".")] == []
 
 
-def _file_index(root, filename, data, reported):
-    # A PEP 503 index on disk, as an offline mirror would be.
-    (root / "files").mkdir(parents=True)
-    (root / "files" / filename).write_bytes(data)
+# A PEP 517 backend of its own, in the sdist: pip prepares the metadata with
+# it, offline, with no build requirement to install.
+_BACKEND = """\
+import os
+
+
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    info = os.path.join(metadata_directory, "scikit_learn-9.9.dist-info")
+    os.makedirs(info)
+    with open(os.path.join(info, "METADATA"), "w") as f:
+        f.write("Metadata-Version: 2.1\\nName: scikit-learn\\nVersion: 9.9\\n")
+    return "scikit_learn-9.9.dist-info"
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    raise RuntimeError("pip download does not build")
+"""
+
+
+def _sdist(folder):
+    # scikit_learn-9.9.tar.gz, as pip download sees an sdist of the project.
+    import io
+    import tarfile
+
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "backend"\n'
+        'backend-path = ["."]\n',
+        "backend.py": _BACKEND,
+        "PKG-INFO": "Metadata-Version: 2.1\nName: scikit-learn\nVersion: 9.9\n",
+    }
+    path = folder / "scikit_learn-9.9.tar.gz"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(path, "w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo("scikit_learn-9.9/" + name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _file_index(root, sdist):
+    # A PEP 503 index on disk, as an offline mirror would be; it reports the
+    # file's sha256 as indexes do.
+    digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
     page = root / "simple" / "scikit-learn"
     page.mkdir(parents=True)
     (page / "index.html").write_text(
-        '<html><body><a href="../../files/%s#sha256=%s">%s</a></body></html>'
-        % (filename, reported, filename)
+        '<html><body><a href="%s#sha256=%s">%s</a></body></html>'
+        % (sdist.as_uri(), digest, sdist.name)
     )
     return (root / "simple").as_uri()
 
 
-def test_fetch_goes_through_the_index_pip_is_configured_with(tmp_path, monkeypatch):
-    data = b"pristine"
-    digest = hashlib.sha256(data).hexdigest()
+def test_fetch_is_pip_download_through_the_index_pip_is_configured_with(
+    tmp_path, monkeypatch
+):
+    sdist = _sdist(tmp_path / "files")
+    digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
-    _only_index(
-        monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, digest)
-    )
-    assert _patches.pip_index_urls() == [(tmp_path / "index" / "simple").as_uri()]
-    monkeypatch.setitem(_patches.SDISTS, "9.9", ("x-1.0.tar.gz", digest))
-    path = _patches.fetch_sdist("9.9")
-    assert path.read_bytes() == data
-    assert path.parent == tmp_path / "cache" / "sdists"
+    _only_index(monkeypatch, _file_index(tmp_path / "index", sdist))
+    monkeypatch.setitem(sdist_fetch.SDISTS, "9.9", (sdist.name, digest))
+    path = sdist_fetch.fetch_sdist("9.9")
+    assert path == tmp_path / "cache" / "sdists" / sdist.name
+    assert path.read_bytes() == sdist.read_bytes()
+    # cached: no index needed the second time
+    _only_index(monkeypatch, "http://127.0.0.1:9/simple")
+    assert sdist_fetch.fetch_sdist("9.9") == path
+    cached = sorted(p.name for p in path.parent.iterdir() if not p.name.startswith("."))
+    assert cached == [sdist.name]
 
 
-def test_fetch_checks_the_sha256_the_index_reports(tmp_path, monkeypatch):
-    data = b"pristine"
+def test_fetch_refuses_a_file_that_is_not_the_pinned_one(tmp_path, monkeypatch):
+    # pip checks the download against the pinned sha256 (hash-checking mode):
+    # an index serving other bytes under the release's name is refused.
+    sdist = _sdist(tmp_path / "files")
     monkeypatch.setenv("SKLEARN_SLEP017_CACHE", str(tmp_path / "cache"))
-    _only_index(
-        monkeypatch, _file_index(tmp_path / "index", "x-1.0.tar.gz", data, "1" * 64)
-    )
-    monkeypatch.setitem(
-        _patches.SDISTS, "9.9", ("x-1.0.tar.gz", hashlib.sha256(data).hexdigest())
-    )
-    with pytest.raises(_patches.FetchError, match="the index reports sha256"):
-        _patches.fetch_sdist("9.9")
+    _only_index(monkeypatch, _file_index(tmp_path / "index", sdist))
+    monkeypatch.setitem(sdist_fetch.SDISTS, "9.9", (sdist.name, "1" * 64))
+    with pytest.raises(sdist_fetch.FetchError, match="(?i)hash"):
+        sdist_fetch.fetch_sdist("9.9")
+    cache = tmp_path / "cache" / "sdists"
+    assert [p.name for p in cache.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_fetch_command_is_pip_download_of_the_sdist_alone():
+    command = sdist_fetch.pip_download_command("req.txt", "out")
+    assert command[:4] == [sys.executable, "-m", "pip", "download"]
+    for option in (["--no-deps"], ["--no-binary", "scikit-learn"], ["--require-hashes"]):
+        i = command.index(option[0])
+        assert command[i : i + len(option)] == option
 
 
 def _fold(source, compat, drop=()):
-    series = _patches.Series("x", renames={}, compat=compat, drop_calls=frozenset(drop))
+    series = patch_recipe.Series("x", renames={}, compat=compat, drop_calls=frozenset(drop))
     text = textwrap.dedent(source)
     while True:
-        folded = _patches._fold_once(text, series.compat, series.drop_calls)
+        folded = code_rewrite.fold_once(text, series.compat, series.drop_calls)
         if folded is None:
             return text
         text = folded
@@ -325,11 +385,20 @@ def test_fold_compare_and_dropped_call():
 
 def test_unknown_fact_is_an_error(tmp_path):
     (tmp_path / "mod.py").write_text("def f():\n    return _compat.NEW_FACT\n")
-    series = _patches.Series("9.9", renames={}, compat={})
-    with pytest.raises(_patches.PatchError, match="NEW_FACT"):
-        _patches.generate(
-            series, _patches.Define("mod.py:f", "x.py:f"), package_dir=tmp_path
+    series = patch_recipe.Series("9.9", renames={}, compat={})
+    with pytest.raises(tree.PatchError, match="NEW_FACT"):
+        code_rewrite.generate(
+            series, patch_recipe.Define("mod.py:f", "x.py:f"), package_dir=tmp_path
         )
+
+
+def test_every_recipe_text_is_used_by_the_recipe():
+    # maint_tools/recipe_text/ holds the recipe's long literal texts: each is
+    # read by name, none is left over.
+    source = Path(patch_recipe.__file__).read_text()
+    names = sorted(p.name for p in patch_recipe.RECIPE_TEXT_DIR.iterdir())
+    assert names
+    assert [n for n in names if 'recipe_text("%s")' % n not in source] == []
 
 
 def test_cli_parses_patches_actions():
@@ -338,6 +407,20 @@ def test_cli_parses_patches_actions():
     assert args.versions == ["1.9.1"]
     with pytest.raises(SystemExit):
         build_parser().parse_args(["frobnicate"])
+    # one job per tool: the review and the overlay are commands of their own
+    for moved in ("review", "overlay"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args([moved])
+
+
+def test_review_and_overlay_clis_refuse_an_unknown_series(tmp_path, capsys):
+    from maint_tools import patch_review
+
+    for main in (patch_review.main, upstream_overlay.main):
+        with pytest.raises(SystemExit) as exc:
+            main(["--version", "9.9", "--patches-dir", str(tmp_path)])
+        assert exc.value.code == 2
+        assert "no series 9.9" in capsys.readouterr().err
 
 
 # -- review: scikit-learn's own checks on what each patch adds ---------------
@@ -403,7 +486,7 @@ def test_name_findings_flags_the_project_names(tmp_path):
 
 def test_committed_series_carry_no_project_names():
     for version in VERSIONS:
-        folder = _patches.PATCHES_DIR / version
+        folder = tree.PATCHES_DIR / version
         for name in (folder / "series").read_text().split():
             assert _review.name_findings(folder / name) == [], name
 
@@ -440,7 +523,7 @@ def test_review_reports_what_a_patch_adds(sdists, tmp_path):
     # hand-written test and the asv benchmark: reported with the patch, the
     # file and the line of the patched tree, nothing else.
     patches_dir = tmp_path / "patches"
-    shutil.copytree(_patches.PATCHES_DIR / "src", patches_dir / "src")
+    shutil.copytree(tree.PATCHES_DIR / "src", patches_dir / "src")
     test_src = patches_dir / "src" / "1.9.1" / "test_base_param_names.py"
     test_src.write_text(
         test_src.read_text().replace(
@@ -449,13 +532,13 @@ def test_review_reports_what_a_patch_adds(sdists, tmp_path):
             1,
         )
     )
-    _patches.regenerate("1.9.1", patches_dir)
+    patches.regenerate("1.9.1", patches_dir)
     report = _review.review("1.9.1", patches_dir)
     rules = [(f.patch.split("-")[0], f.path, f.rule) for f in report.findings]
     assert rules == [("0001", "sklearn/tests/test_base.py", "F401")]
     line = report.findings[0].line
-    root = _patches.pristine_checkout("1.9.1", tmp_path / "tree")
-    _patches._git(root, "apply", str(patches_dir / "1.9.1" / report.findings[0].patch))
+    root = tree.pristine_checkout("1.9.1", tmp_path / "tree")
+    tree.git(root, "apply", str(patches_dir / "1.9.1" / report.findings[0].patch))
     assert (root / "sklearn/tests/test_base.py").read_text().splitlines()[
         line - 1
     ].strip() == "import os"
@@ -604,11 +687,11 @@ def test_patched_clone_clones_as_the_package_does(sdists, tmp_path, version):
 
     import sklearn
 
-    release = _patches.MAIN_TREE["base"] if version == "main" else version
+    release = tree.release_of(version)
     if sklearn.__version__ != release:
         pytest.skip("the overlay needs scikit-learn %s installed" % release)
-    dest = _patches.overlay(version, tmp_path / "overlay")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(dest), str(_patches.REPO_DIR)]))
+    dest = upstream_overlay.overlay(version, tmp_path / "overlay")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(dest), str(tree.REPO_DIR)]))
     env.pop("SKLEARN_SLEP017_ENABLE", None)
     result = subprocess.run(
         [sys.executable, "-c", _DIFFERENTIAL, str(dest)],
