@@ -3,24 +3,12 @@
 
 The pristine sources of every patch series are the release sdists, pinned by
 sha256 (:data:`SDISTS`) and cached under ``~/.cache/sklearn-slep017/sdists``
-(``SKLEARN_SLEP017_CACHE`` overrides the cache root). A missing one is
-downloaded by pip itself, ``python -m pip download --no-deps --no-binary
-scikit-learn --require-hashes``, the requirement pinned by its sha256: pip
-reads the indexes it is configured with (``pip config list``, ``PIP_*``
-variables: mirrors, proxies and offline indexes work) and refuses a file
-whose hash is not the pinned one. The cached file is checked against the pin
-on every use.
-
-The cost is pip's: before it saves an sdist it prepares its metadata (pip
-has no download-only mode for sdists), installing the build requirements
-into an isolated environment and running the build backend. For 1.2.2 that
-is setuptools cythonizing every ``.pyx`` (minutes); meson-python (1.9.1) has
-no metadata hook, so pip builds the whole wheel instead, a full build of
-scikit-learn (tens of minutes on two cores, C and C++ compilers needed).
-Once per cache: the file is kept, the build is not. ``--no-binary
-scikit-learn`` rather than ``--no-binary :all:``, which pip applies to the
-build requirements too: numpy, scipy (a Fortran compiler), Cython and meson
-would all be compiled from source first.
+(``SKLEARN_SLEP017_CACHE`` overrides the cache root). They come from the
+package indexes pip is configured with (its ``index-url`` and
+``extra-index-url``, from ``pip config`` and ``PIP_*`` variables, so that
+mirrors, proxies and offline indexes work), read through the simple
+repository API (PEP 503), with the sha256 the index reports checked where it
+reports one.
 
 ``python -m maint_tools.sdist_fetch [--version V]`` fetches them (every
 pinned release by default) and prints where each is cached; exit status 2
@@ -28,12 +16,14 @@ when one cannot be fetched.
 """
 
 import argparse
-import contextlib
 import hashlib
+import html.parser
 import os
 import subprocess
 import sys
-import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 __all__ = [
@@ -43,7 +33,7 @@ __all__ = [
     "cache_dir",
     "fetch_sdist",
     "main",
-    "pip_download_command",
+    "pip_index_urls",
 ]
 
 # The pristine sources: one sdist per release (its file name on the index),
@@ -62,7 +52,7 @@ SDIST_PROJECT = "scikit-learn"
 
 
 class FetchError(RuntimeError):
-    """The pristine sdist could not be downloaded (pip download failed)."""
+    """The pristine sdist could not be downloaded (no configured index reachable)."""
 
 
 def cache_dir():
@@ -83,46 +73,133 @@ def cache_dir():
     return Path(root) / "sdists"
 
 
-def pip_download_command(requirements, dest):
-    """The ``pip download`` that fetches the sdist of a release.
+def pip_index_urls():
+    """The package indexes pip is configured with, in pip's order.
 
-    Parameters
-    ----------
-    requirements : path-like
-        A requirements file pinning ``scikit-learn==<version>`` by its
-        sha256 (``--hash``), as :func:`fetch_sdist` writes it.
-    dest : path-like
-        Where pip saves the file.
+    ``index-url`` (pip's own default when none is configured) then each
+    ``extra-index-url``, as ``python -m pip config list`` reports them: the
+    configuration files and the ``PIP_INDEX_URL`` / ``PIP_EXTRA_INDEX_URL``
+    variables, with pip's precedence (a variable over a file, ``install`` and
+    ``download`` sections over ``global``).
 
     Returns
     -------
-    command : list of str
-        Run with the running interpreter's pip (``sys.executable -m pip``).
+    urls : list of str
+
+    Raises
+    ------
+    FetchError
+        When pip cannot report its configuration.
     """
-    return [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--no-binary",
-        SDIST_PROJECT,
-        "--require-hashes",
-        "--progress-bar",
-        "off",
-        "--dest",
-        str(dest),
-        "--requirement",
-        str(requirements),
-    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "list"],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise FetchError("cannot read pip's configuration: %s" % result.stderr.strip())
+    values = {}
+    # Later sources win: files by section, then the environment.
+    rank = {"global": 0, "download": 1, "install": 1, ":env:": 2}
+    for line in result.stdout.splitlines():
+        key, sep, value = line.partition("=")
+        section, _, name = key.rpartition(".")
+        if not sep or name not in ("index-url", "extra-index-url"):
+            continue
+        order = rank.get(section, 0)
+        if name not in values or order >= values[name][0]:
+            values[name] = (order, value.strip().strip("'\""))
+    index = values.get("index-url", (0, ""))[1] or _pip_default_index()
+    extra = values.get("extra-index-url", (0, ""))[1].split()
+    return [index] + [url for url in extra if url != index]
+
+
+def _pip_default_index():
+    # pip's own default index, as pip itself names it.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from pip._internal.models.index import PyPI; print(PyPI.simple_url)",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode or not result.stdout.strip():
+        raise FetchError(
+            "no index-url in pip's configuration and pip's default index could "
+            "not be read: set PIP_INDEX_URL"
+        )
+    return result.stdout.strip()
+
+
+class _Links(html.parser.HTMLParser):
+    # The anchors of a PEP 503 project page: (file name, href).
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self._href = None
+        self._text = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self._text = []
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append(("".join(self._text).strip(), self._href))
+            self._href = None
+
+
+def _read(url):
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.read()
+
+
+def _find_on_index(index, filename):
+    """The URL of ``filename`` on one index and the sha256 the index reports.
+
+    Returns ``(url, sha256 or None)``, or None when the index does not list it.
+    """
+    page = index.rstrip("/") + "/" + SDIST_PROJECT + "/"
+    parts = urllib.parse.urlsplit(page)
+    if parts.scheme == "file":
+        # A local index (an offline mirror): a folder per project, with its
+        # index.html, as pip reads it.
+        folder = Path(urllib.request.url2pathname(parts.path))
+        if not (folder / "index.html").is_file():
+            return None
+        text = (folder / "index.html").read_text("utf-8", "replace")
+    else:
+        try:
+            text = _read(page).decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise
+    parser = _Links()
+    parser.feed(text)
+    for name, href in parser.links:
+        url, _, fragment = urllib.parse.urljoin(page, href).partition("#")
+        if name == filename or url.rsplit("/", 1)[-1] == filename:
+            reported = None
+            if fragment.startswith("sha256="):
+                reported = fragment[len("sha256=") :].lower()
+            return url, reported
+    return None
 
 
 def fetch_sdist(version):
     """Return the path of the pristine sdist of a scikit-learn release.
 
-    Downloaded once with ``pip download`` (see :func:`pip_download_command`),
-    which checks it against its pinned sha256, then cached; the cached file
-    is checked against the pin too.
+    Downloaded once from the indexes pip is configured with (see
+    :func:`pip_index_urls`), checked against its pinned sha256 (and the one
+    the index reports), then cached.
 
     Parameters
     ----------
@@ -137,81 +214,50 @@ def fetch_sdist(version):
     Raises
     ------
     FetchError
-        When pip cannot download it (no configured index reachable, or none
-        lists it, or its hash is not the pinned one).
+        When it cannot be downloaded (no configured index reachable, or none
+        lists it) or its hash is wrong.
     """
     filename, sha256 = SDISTS[version]
     target = cache_dir() / filename
-    if target.is_file() and _sha256(target) == sha256:
+    if target.exists() and _sha256(target.read_bytes()) == sha256:
         return target
+    problems = []
+    data = None
+    for index in pip_index_urls():
+        try:
+            found = _find_on_index(index, filename)
+            if found is None:
+                problems.append("%s: not listed" % index)
+                continue
+            url, reported = found
+            if reported is not None and reported != sha256:
+                raise FetchError(
+                    "%s on %s: the index reports sha256 %s, expected %s"
+                    % (filename, index, reported, sha256)
+                )
+            data = _read(url)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            problems.append("%s: %s" % (index, exc))
+            continue
+        if _sha256(data) != sha256:
+            raise FetchError(
+                "%s from %s: sha256 mismatch (expected %s)" % (filename, index, sha256)
+            )
+        break
+    else:
+        raise FetchError(
+            "cannot download %s from the package indexes pip is configured with "
+            "(pip config list; PIP_INDEX_URL): %s" % (filename, "; ".join(problems))
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
-    # One download at a time per file: a concurrent run (pytest's workers)
-    # waits for it instead of preparing the metadata a second time.
-    with _locked(target.parent / (".%s.lock" % filename)):
-        if target.is_file() and _sha256(target) == sha256:
-            return target
-        _download(version, filename, sha256, target)
+    partial = target.with_suffix(".part%d" % os.getpid())
+    partial.write_bytes(data)
+    partial.replace(target)  # atomic: a concurrent run never sees half a file
     return target
 
 
-@contextlib.contextmanager
-def _locked(path):
-    with open(path, "a") as lock:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX: no lock
-            yield
-            return
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _download(version, filename, sha256, target):
-    print(
-        "scikit-learn %s: pip download %s (once; pip prepares its metadata first)"
-        % (version, filename),
-        file=sys.stderr,
-    )
-    # Beside the cache, so that the move into it is atomic: a concurrent run
-    # never sees half a file.
-    with tempfile.TemporaryDirectory(prefix="download.", dir=target.parent) as tmp:
-        requirements = Path(tmp) / "requirements.txt"
-        requirements.write_text(
-            "%s==%s --hash=sha256:%s\n" % (SDIST_PROJECT, version, sha256)
-        )
-        dest = Path(tmp) / "dest"
-        result = subprocess.run(
-            pip_download_command(requirements, dest),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            lines = (result.stderr.strip() or result.stdout.strip()).splitlines()
-            raise FetchError(
-                "cannot download %s with pip download from the package indexes pip "
-                "is configured with (pip config list; PIP_INDEX_URL): %s"
-                % (filename, "\n".join(lines[-12:]))
-            )
-        got = sorted(p.name for p in dest.iterdir()) if dest.is_dir() else []
-        if got != [filename]:
-            raise FetchError(
-                "pip download saved %s, not %s" % (", ".join(got) or "nothing", filename)
-            )
-        if _sha256(dest / filename) != sha256:  # pip checked it; so do we
-            raise FetchError("%s: sha256 mismatch (expected %s)" % (filename, sha256))
-        (dest / filename).replace(target)
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
 
 
 def main(argv=None):
