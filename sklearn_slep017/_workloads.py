@@ -189,18 +189,26 @@ def constructor_calls(estimator):
     return calls
 
 
-def _collect(obj, calls):
+def _items(obj):
+    # What the containers clone walks hold, depth first; anything else is
+    # its own item.
     if isinstance(obj, (list, tuple, set, frozenset)):
         for item in obj:
-            _collect(item, calls)
+            yield from _items(item)
     elif isinstance(obj, dict):
         for item in obj.values():
-            _collect(item, calls)
-    elif hasattr(obj, "get_params") and not isinstance(obj, type):
-        params = obj.get_params(deep=False)
-        calls.append((type(obj), params))
-        for value in params.values():
-            _collect(value, calls)
+            yield from _items(item)
+    else:
+        yield obj
+
+
+def _collect(obj, calls):
+    for item in _items(obj):
+        if hasattr(item, "get_params") and not isinstance(item, type):
+            params = item.get_params(deep=False)
+            calls.append((type(item), params))
+            for value in params.values():
+                _collect(value, calls)
 
 
 def own_deepcopies(estimator):
@@ -232,22 +240,12 @@ def own_deepcopies(estimator):
     """
     copies = []
     for _, params in constructor_calls(estimator):
-        for value in params.values():
-            _collect_copies(value, copies)
+        for item in _items(list(params.values())):
+            deepcopy = getattr(type(item), "__deepcopy__", None)
+            estimator = hasattr(item, "get_params") and not isinstance(item, type)
+            if deepcopy is not None and not estimator and not isinstance(item, type):
+                copies.append((deepcopy, item))
     return copies
-
-
-def _collect_copies(value, copies):
-    if isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            _collect_copies(item, copies)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _collect_copies(item, copies)
-    elif not hasattr(value, "get_params"):
-        deepcopy = getattr(type(value), "__deepcopy__", None)
-        if deepcopy is not None and not isinstance(value, type):
-            copies.append((deepcopy, value))
 
 
 def count_nodes(estimator):
