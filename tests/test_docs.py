@@ -260,3 +260,71 @@ def test_performance_page_has_a_recorded_run_with_plots(tmp_path):
     for field in ("date (UTC)", "machine", "cores", "Python", "scikit-learn", "git commit"):
         assert "| %s |" % field in header, field
     assert record_bench.main([str(tmp_path / "missing"), str(target)]) == 1
+
+
+# The widest line a literal block of the site shows without scrolling
+# sideways: pydata-sphinx-theme's content column holds about 72 monospace
+# characters.
+LITERAL_BLOCK_WIDTH = 72
+
+
+def _literal_blocks(text):
+    """The literal blocks of a reST page, as lists of ``(lineno, line)``.
+
+    A block starts at a line ending in ``::`` (a paragraph's literal block, or
+    a directive with no argument) or at a ``.. code-block::`` directive; its
+    content is the following lines indented deeper than that line, blank
+    lines included, up to the first non-blank line indented less than the
+    block's first content line. Each content line is returned with the
+    block's indentation removed (1-based line numbers).
+    """
+    lines = text.expandtabs().splitlines()
+    blocks = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        i += 1
+        if not (stripped.endswith("::") or stripped.startswith(".. code-block::")):
+            continue
+        marker_indent = len(line) - len(line.lstrip())
+        first = i
+        while first < len(lines) and not lines[first].strip():
+            first += 1
+        if first == len(lines):
+            continue
+        indent = len(lines[first]) - len(lines[first].lstrip())
+        if indent <= marker_indent:
+            continue  # no indented content: not a block
+        block = []
+        j = first
+        while j < len(lines):
+            content = lines[j]
+            if content.strip() and len(content) - len(content.lstrip()) < indent:
+                break
+            block.append((j + 1, content[indent:]))
+            j += 1
+        blocks.append(block)
+        i = j
+    return blocks
+
+
+def test_architecture_trees_fit_the_column():
+    # The trees of docs/architecture.rst (package, maint_tools, tests) are
+    # read on the site: a line wider than the content column makes the whole
+    # block scroll sideways.
+    page = "architecture.rst"
+    blocks = _literal_blocks((DOCS / page).read_text())
+    assert blocks, "%s has no literal block" % page
+    too_wide = [
+        "line %d: %d characters: %s" % (lineno, len(line), line)
+        for block in blocks
+        for lineno, line in block
+        if len(line) > LITERAL_BLOCK_WIDTH
+    ]
+    assert not too_wide, "%s: %d literal-block lines wider than %d:\n  %s" % (
+        page,
+        len(too_wide),
+        LITERAL_BLOCK_WIDTH,
+        "\n  ".join(too_wide),
+    )
