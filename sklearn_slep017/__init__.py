@@ -8,7 +8,7 @@ does, and :func:`disable` undoes it.
 """
 
 from ._clone import clone, clone_parametrized, implementation
-from ._profile import CloneProfile, profile
+from ._profile.profiler import CloneProfile, profile
 from ._switch import disable, enable, enabled, is_enabled, status
 
 __version__ = "0.1.0"

@@ -15,7 +15,7 @@ import sys
 # name -> (module providing add_arguments/run, one-line help).
 SUBCOMMANDS = {
     "bench": (
-        "sklearn_slep017._bench",
+        "sklearn_slep017._bench.harness",
         "time clone side by side: upstream, reference, compiled, and the "
         "constructor-only floor",
     ),
@@ -29,7 +29,7 @@ SUBCOMMANDS = {
         "override keeps it off the fast one (module:Class specs)",
     ),
     "profile": (
-        "sklearn_slep017._profile_cli",
+        "sklearn_slep017._profile.cli",
         "run a script and report clone's share of its wall time, and what the "
         "compiled clone would save on the trees it cloned",
     ),

@@ -4,7 +4,7 @@ Tracked as a number (unit "ratio", higher is better), so a regression of the
 compiled path *relative to upstream on the same machine and run* shows as a
 drop in asv's graphs, whatever the machine's absolute speed. Both clones are
 timed in the same process by the package's harness
-(``sklearn_slep017._timing.side_by_side``, as ``python -m sklearn_slep017
+(``sklearn_slep017._bench.timing.side_by_side``, as ``python -m sklearn_slep017
 bench`` times them): interleaved round-robin, median of the samples (each
 sample a loop of at least 5 ms, after ``gc.collect()`` and one untimed call,
 results kept alive until the clock stops).

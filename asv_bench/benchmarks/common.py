@@ -1,12 +1,12 @@
 """Shared pieces of the benchmark suite: workloads, implementations, timing.
 
 The timing of the ``track_`` ratios is the package's own harness
-(``sklearn_slep017._timing.side_by_side``), shared with ``python -m
+(``sklearn_slep017._bench.timing.side_by_side``), shared with ``python -m
 sklearn_slep017 bench``.
 
 Everything here is seeded and deterministic, so two commits benchmark the
 same trees. The estimator-tree builders come from
-``sklearn_slep017._workloads`` (the ones ``make bench`` uses); the two below
+``sklearn_slep017._bench.workloads`` (the ones ``make bench`` uses); the two below
 that it lacks are defined here so the suite still runs against older commits
 of the project, which asv installs for ``asv continuous``.
 
@@ -33,7 +33,10 @@ import sklearn
 import sklearn.base
 
 import sklearn_slep017
-from sklearn_slep017 import _workloads
+try:
+    from sklearn_slep017._bench import workloads
+except ImportError:  # a commit before the bench room (sklearn_slep017/_bench/)
+    from sklearn_slep017 import _workloads as workloads
 
 # ``SKLEARN_SLEP017_ASV_QUICK=1`` trims the parameter grids to small trees for
 # the CI smoke run (``asv run --quick``): it checks that every benchmark runs,
@@ -111,11 +114,11 @@ def make_workload(name):
     """Build the workload called ``name`` (one of ``WORKLOADS``, or any
     ``nested_W<width>``)."""
     if name.startswith("nested_W"):
-        return _workloads.nested_pipeline(int(name[len("nested_W"):]))
+        return workloads.nested_pipeline(int(name[len("nested_W"):]))
     if name == "deep_chain":
-        return _workloads.deep_chain(50)
+        return workloads.deep_chain(50)
     if name.startswith("flat_"):
-        return _workloads.flat_estimators(int(name[len("flat_"):]))
+        return workloads.flat_estimators(int(name[len("flat_"):]))
     if name == "gridsearch_object":
         return gridsearch_object()
     if name == "large_array_params":
@@ -131,7 +134,7 @@ def _builder(attribute):
     # Grids and estimators holding numpy values: older commits of the
     # package lack these builders, and asv skips a benchmark whose setup
     # raises NotImplementedError.
-    builder = getattr(_workloads, attribute, None)
+    builder = getattr(workloads, attribute, None)
     if builder is None:
         raise NotImplementedError("this commit's package has no %s workload" % attribute)
     return builder
@@ -141,7 +144,7 @@ def _builder(attribute):
 
 
 def _constructor_calls(obj, out):
-    # _workloads.constructor_calls, kept here because asv runs this suite
+    # workloads.constructor_calls, kept here because asv runs this suite
     # against older commits whose package may not have it.
     if isinstance(obj, (list, tuple, set, frozenset)):
         for item in obj:
@@ -218,16 +221,19 @@ def reset():
 
 # -- side-by-side timing -----------------------------------------------------
 # The package's timing harness, the one ``python -m sklearn_slep017 bench``
-# uses (median of interleaved samples, see sklearn_slep017/_timing.py). A
+# uses (median of interleaved samples, see sklearn_slep017/_bench/timing.py). A
 # commit of the project older than that module has no harness to share: the
 # ``track_`` ratios then skip (NotImplementedError in ``setup``) rather than
 # time it another way; the ``time_`` and ``peakmem_`` benchmarks, timed by
 # asv itself, still run.
 
 try:
-    from sklearn_slep017._timing import side_by_side
+    from sklearn_slep017._bench.timing import side_by_side
 except ImportError:  # an older commit of the project, installed by asv
-    side_by_side = None
+    try:
+        from sklearn_slep017._timing import side_by_side
+    except ImportError:
+        side_by_side = None
 
 
 def require_harness():
@@ -235,5 +241,5 @@ def require_harness():
     if side_by_side is None:
         raise NotImplementedError(
             "this commit of sklearn_slep017 predates its timing harness "
-            "(sklearn_slep017._timing)"
+            "(sklearn_slep017._bench.timing)"
         )

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import sklearn_slep017
-from sklearn_slep017 import _bench
+from sklearn_slep017._bench import harness
 from sklearn_slep017.__main__ import build_parser, main
 
 IMPLEMENTATIONS = ["upstream", "reference", "reference-standalone", "compiled", "floor"]
@@ -80,13 +80,13 @@ def test_bench_reports_a_failing_implementation(tmp_path, monkeypatch, capsys):
 
         return clone
 
-    original = _bench._implementations
+    original = harness._implementations
     monkeypatch.setattr(
-        _bench,
+        harness,
         "_implementations",
-        lambda: original() + [_bench._Implementation("broken", broken)],
+        lambda: original() + [harness._Implementation("broken", broken)],
     )
-    monkeypatch.setitem(_bench.IMPLEMENTATIONS, "broken", "always raises")
+    monkeypatch.setitem(harness.IMPLEMENTATIONS, "broken", "always raises")
     status = main(["bench", "--quick", "--widths", "1", "--flat", "0", "--numpy", "0",
                    "--repeats", "1", "--output", str(tmp_path)])
     assert status == 1
@@ -100,7 +100,7 @@ def test_bench_reports_a_failing_implementation(tmp_path, monkeypatch, capsys):
 def test_bench_refuses_to_run_while_enabled():
     with sklearn_slep017.enabled("python"):
         with pytest.raises(RuntimeError, match="disable"):
-            _bench.run_benchmark(widths=(1,), flat=0, repeats=1)
+            harness.run_benchmark(widths=(1,), flat=0, repeats=1)
 
 
 @pytest.mark.parametrize("widths", ["", "0", "1,x", "-3"])
@@ -125,19 +125,19 @@ def test_numpy_workloads_hold_numpy_values():
     # estimators: the numpy workloads must really exercise numpy leaves.
     import numpy as np
 
-    from sklearn_slep017 import _workloads
+    from sklearn_slep017._bench import workloads
 
-    grid = _workloads.numpy_search(7).param_grid
+    grid = workloads.numpy_search(7).param_grid
     assert [type(v) for v in grid["clf__C"]] == [np.float64] * 7
     assert {type(v) for v in grid["select__k"]} == {np.int64}
     assert {type(v) for v in grid["scale__with_mean"]} == {np.bool_}
     assert type(grid["clf__l1_ratio"]) is np.ndarray
-    estimators = _workloads.numpy_estimators(4)
+    estimators = workloads.numpy_estimators(4)
     assert type(estimators[0].alpha) is np.ndarray
     assert {type(estimators[1].C), type(estimators[1].max_iter),
             type(estimators[1].fit_intercept)} == {np.float64, np.int64, np.bool_}
     # seeded: the same values every time
-    again = _workloads.numpy_estimators(4)
+    again = workloads.numpy_estimators(4)
     assert all((a.get_params()["alpha"] == b.get_params()["alpha"]).all()
                for a, b in zip(estimators[::2], again[::2]))
 

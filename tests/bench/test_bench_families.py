@@ -6,7 +6,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from support import IMPLEMENTATION_NAMES, ROOT, require
 
-from sklearn_slep017 import _bench_families
+from sklearn_slep017._bench import families
 from sklearn_slep017.__main__ import build_parser
 
 if "compiled" not in IMPLEMENTATION_NAMES:
@@ -14,7 +14,7 @@ if "compiled" not in IMPLEMENTATION_NAMES:
 
 
 def test_run_families_structure():
-    results = _bench_families.run_families(
+    results = families.run_families(
         repeats=2, sample_time=1e-5,
         families=("hand-written get_params", "custom __getattr__", "scikit-learn"),
     )
@@ -22,25 +22,25 @@ def test_run_families_structure():
         "hand-written get_params", "custom __getattr__", "scikit-learn"]
     for entry in results["families"]:
         assert entry["objects"] == 4
-        for name in _bench_families.CONTENDERS:
+        for name in families.CONTENDERS:
             assert 0 < entry[name]["min"] <= entry[name]["median"] <= entry[name]["max"]
     paths = {e["family"]: e["paths"] for e in results["families"]}
     assert paths["hand-written get_params"] == {"call": 4}
     assert paths["custom __getattr__"] == {"base": 4}
-    text = _bench_families.format_families(results)
+    text = families.format_families(results)
     assert text.count("\n| ") == 4  # separator and three families
 
 
 def test_floor_calls_what_upstream_must_call():
     calls = []
 
-    class Meta(_bench_families.HandWrittenMeta):
+    class Meta(families.HandWrittenMeta):
         def get_params(self, deep=True):
             calls.append(deep)
             return super().get_params(deep=deep)
 
     obj = Meta(LogisticRegression(C=2.0))
-    floor, constructors = _bench_families.make_floor([obj])
+    floor, constructors = families.make_floor([obj])
     calls.clear()
     built = floor()
     assert calls == [False, False]  # the original's and the new object's
@@ -55,19 +55,19 @@ def test_missing_family_is_reported(monkeypatch):
     def absent(family, size=None):
         raise ImportError("No module named 'sktime'")
 
-    monkeypatch.setattr(_bench_families, "family_objects", absent)
-    results = _bench_families.run_families(repeats=1, families=("skbase",))
+    monkeypatch.setattr(families, "family_objects", absent)
+    results = families.run_families(repeats=1, families=("skbase",))
     assert results["families"] == []
     assert "install the 'families' dependency group" in results["skipped"]["skbase"]
-    assert "skbase: skipped" in _bench_families.format_families(results)
+    assert "skbase: skipped" in families.format_families(results)
 
 
 def test_families_section_quick(tmp_path, capsys):
     require("sktime")
     require("pyod")
-    results = _bench_families.run_families_section(tmp_path, quick=True)
+    results = families.run_families_section(tmp_path, quick=True)
     written = json.loads((tmp_path / "families.json").read_text())
-    assert [e["family"] for e in written["families"]] == list(_bench_families.FAMILIES)
+    assert [e["family"] for e in written["families"]] == list(families.FAMILIES)
     assert written["skipped"] == {}
     assert (tmp_path / "families.md").read_text() in capsys.readouterr().out
     assert results["quick"] is True
@@ -113,7 +113,7 @@ def test_asv_families_skip_without_the_library(monkeypatch, capsys):
     def absent(family, size=None):
         raise ImportError("No module named 'pyod'")
 
-    monkeypatch.setattr(_bench_families, "family_objects", absent)
+    monkeypatch.setattr(families, "family_objects", absent)
     with pytest.raises(NotImplementedError, match="install the 'families' dependency group"):
         module.TimeFamilyClone().setup("compiled", "pyod")
     assert "pyod skipped" in capsys.readouterr().err

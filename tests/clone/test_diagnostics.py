@@ -12,7 +12,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn_slep017 import _compat
 from sklearn_slep017._compat import UPSTREAM_CLONE
 from sklearn_slep017._diagnostics import parameter_path
-from sklearn_slep017._workloads import nested_pipeline
+from sklearn_slep017._bench.workloads import nested_pipeline
 
 
 class Wrapper(BaseEstimator):

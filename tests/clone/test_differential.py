@@ -39,7 +39,7 @@ UPSTREAM_CLONE_PARAMETRIZED = _compat.UPSTREAM_CLONE_PARAMETRIZED or UPSTREAM_CL
 # The release each feature arrived in, for cases that need it.
 SET_OUTPUT = (1, 2)
 PROTOCOL = (1, 3)  # __sklearn_clone__ and metadata routing
-from sklearn_slep017._workloads import deep_chain, nested_pipeline
+from sklearn_slep017._bench.workloads import deep_chain, nested_pipeline
 
 def assert_same_clone(impl, obj, safe=True):
     expected = UPSTREAM_CLONE(obj, safe=safe)

@@ -36,7 +36,7 @@ from support import (
 )
 
 from sklearn_slep017 import _families
-from sklearn_slep017._bench_families import (
+from sklearn_slep017._bench.families import (
     ForwardingWrapper,
     HandWrittenMeta,
     pyod_detectors,

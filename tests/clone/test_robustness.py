@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator
 from support import ROOT, UPSTREAM_DELEGATES, structure
 from sklearn_slep017 import _compat
 from sklearn_slep017._compat import UPSTREAM_CLONE
-from sklearn_slep017._workloads import nested_pipeline
+from sklearn_slep017._bench.workloads import nested_pipeline
 
 DEPTH = 100_000
 

@@ -536,7 +536,7 @@ from sklearn.tree import DecisionTreeClassifier
 assert sklearn.base.__file__.startswith(sys.argv[1]), sklearn.base.__file__
 assert hasattr(sklearn.base, "_PARAM_NAMES_CACHE") and hasattr(sklearn.base, "_note_clone_path")
 from sklearn_slep017 import _clone_py
-from sklearn_slep017._workloads import deep_chain, flat_estimators, nested_pipeline
+from sklearn_slep017._bench.workloads import deep_chain, flat_estimators, nested_pipeline
 
 
 class ModifiesParam(BaseEstimator):

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The one timing harness: medians of interleaved samples, side by side.
 
-``python -m sklearn_slep017 bench`` (``_bench.py``) and the asv suite
+``python -m sklearn_slep017 bench`` (``_bench.harness``) and the asv suite
 (``asv_bench/benchmarks/common.py``, for its ``track_`` ratios) time clones
 with these functions, so both measure the same way:
 
@@ -57,7 +57,7 @@ def one_call(fn):
 
     Examples
     --------
-    >>> from sklearn_slep017._timing import one_call
+    >>> from sklearn_slep017._bench.timing import one_call
     >>> one_call(lambda: None) >= 0
     True
     """
@@ -85,7 +85,7 @@ def calls_per_sample(seconds_per_call, sample_time):
 
     Examples
     --------
-    >>> from sklearn_slep017._timing import calls_per_sample
+    >>> from sklearn_slep017._bench.timing import calls_per_sample
     >>> calls_per_sample(1e-3, 5e-3), calls_per_sample(1.0, 5e-3)
     (5, 1)
     """
@@ -116,7 +116,7 @@ def time_sample(fn, number, warm_up=None):
 
     Examples
     --------
-    >>> from sklearn_slep017._timing import time_sample
+    >>> from sklearn_slep017._bench.timing import time_sample
     >>> time_sample(lambda: [0] * 10, number=100) > 0
     True
     """
@@ -164,7 +164,7 @@ def interleaved_samples(fns, numbers, repeats, *, warm_ups=None, contexts=None, 
 
     Examples
     --------
-    >>> from sklearn_slep017._timing import interleaved_samples
+    >>> from sklearn_slep017._bench.timing import interleaved_samples
     >>> samples = interleaved_samples({"a": list, "b": dict}, {"a": 10, "b": 10}, 3)
     >>> sorted(samples), [len(s) for s in samples.values()]
     (['a', 'b'], [3, 3])
@@ -206,7 +206,7 @@ def side_by_side(fns, repeats=7, sample_time=5e-3):
 
     Examples
     --------
-    >>> from sklearn_slep017._timing import side_by_side
+    >>> from sklearn_slep017._bench.timing import side_by_side
     >>> medians = side_by_side({"list": list, "dict": dict}, repeats=3, sample_time=1e-4)
     >>> sorted(medians)
     ['dict', 'list']
@@ -236,7 +236,7 @@ def peak_memory(fn):
     Examples
     --------
     >>> import tracemalloc
-    >>> from sklearn_slep017._timing import peak_memory
+    >>> from sklearn_slep017._bench.timing import peak_memory
     >>> tracemalloc.start()
     >>> peak_memory(lambda: bytearray(10**6)) >= 10**6
     True

@@ -21,7 +21,7 @@ import runpy
 import sys
 import traceback
 
-from ._names import ACCEPTED
+from .._names import ACCEPTED
 
 __all__ = ["add_arguments", "run"]
 
@@ -34,7 +34,7 @@ def add_arguments(parser):
     parser : argparse.ArgumentParser
         The ``profile`` subparser.
     """
-    from ._profile import DEFAULT_BUDGET, DEFAULT_SAMPLE
+    from .profiler import DEFAULT_BUDGET, DEFAULT_SAMPLE
 
     parser.add_argument(
         "-m", dest="module", action="store_true",

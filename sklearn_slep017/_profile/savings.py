@@ -2,7 +2,7 @@
 """The profiler's estimate: the sampled trees cloned again, side by side.
 
 Upstream's clone and the compiled one (and the reference, when that was the
-one in force) clone each sampled tree a few times (``_timing.one_call``, the
+one in force) clone each sampled tree a few times (``timing.one_call``, the
 bench harness's clock), and the best call of each is kept; the ratio of
 their sums over the trees scales the clone time measured in the user's run. scikit-learn is switched for each contender and left exactly
 as it was: the same objects installed, the same route and time in
@@ -11,7 +11,8 @@ as it was: the same objects installed, the same route and time in
 
 import contextlib
 
-from . import _clone, _compat, _switch, _timing
+from .. import _clone, _compat, _switch
+from .._bench import timing
 
 #: Single calls per tree and contender; the best is kept.
 REPEATS = 3
@@ -86,16 +87,16 @@ def estimate(result, budget):
     # the best of a few is the undisturbed time even on a loaded machine,
     # where samples of a looped call (a median, or even their best) carry
     # other processes' share. At least one tree, then as many as the budget.
-    deadline = _timing.clock() + budget
+    deadline = timing.clock() + budget
     per_tree = []
     for tree, nodes in trees:
-        if per_tree and _timing.clock() > deadline:
+        if per_tree and timing.clock() > deadline:
             break
         entry = {"nodes": nodes}
         for name in contenders:
             fn = functions[name](tree)
             with contexts[name]():
-                entry[name] = min(_timing.one_call(fn) for _ in range(REPEATS))
+                entry[name] = min(timing.one_call(fn) for _ in range(REPEATS))
         per_tree.append(entry)
     seconds = {name: sum(entry[name] for entry in per_tree) for name in contenders}
     if live in seconds:

@@ -26,7 +26,7 @@ Implementations timed on the same estimator trees:
     clone must make too. Timed only on workloads holding such values; on the
     others it is the floor.
 
-How it measures, and why (the timing itself is ``_timing.py``'s, the same
+How it measures, and why (the timing itself is ``timing.py``'s, the same
 harness the asv suite's ratios use):
 
 * the implementations are interleaved round-robin inside every repeat (the
@@ -59,8 +59,9 @@ import sklearn.base
 
 import sklearn_slep017
 
-from . import _clone_py, _compat, _timing, _workloads
-from ._bench_report import fmt_bytes, fmt_time, format_markdown, plot, write_results
+from .. import _clone_py, _compat
+from . import timing, workloads
+from .report import fmt_bytes, fmt_time, format_markdown, plot, write_results
 
 __all__ = [
     "IMPLEMENTATIONS",
@@ -210,7 +211,7 @@ def run(args):
     repeats = args.repeats or (QUICK["repeats"] if quick else None)
     objects = []
     if getattr(args, "objects", None):
-        from .checks._cli import SpecError, load_estimator
+        from ..checks._cli import SpecError, load_estimator
 
         for spec in args.objects:
             try:
@@ -238,7 +239,7 @@ def run(args):
         print("wrote %s" % path, file=sys.stderr)
     print(format_markdown(results, notes=False))
     if getattr(args, "families", False):
-        from ._bench_families import run_families_section
+        from .families import run_families_section
 
         run_families_section(args.output, quick=quick, progress=sys.stderr)
     if results["failures"]:
@@ -260,20 +261,20 @@ def _iter_workloads(widths, flat, numpy_size=0, objects=()):
     # for the untimed warm-up call before every sample; a user's tree warms
     # on itself.
     for spec, obj in objects:
-        yield (spec, "user", _workloads.count_nodes(obj), obj, obj)
+        yield (spec, "user", workloads.count_nodes(obj), obj, obj)
     for width in widths:
         yield ("nested W=%d" % width, "nested", width,
-               _workloads.nested_pipeline(width), _workloads.nested_pipeline(1))
+               workloads.nested_pipeline(width), workloads.nested_pipeline(1))
     if flat:
         yield ("flat n=%d" % flat, "flat", flat,
-               _workloads.flat_estimators(flat), _workloads.flat_estimators(1))
+               workloads.flat_estimators(flat), workloads.flat_estimators(1))
     if numpy_size:
         # 50 grid values in the default run, as in the grids users write
         values = min(50, numpy_size)
         yield ("numpy grid search v=%d" % values, "numpy-search", values,
-               _workloads.numpy_search(values), _workloads.numpy_search(2))
+               workloads.numpy_search(values), workloads.numpy_search(2))
         yield ("numpy params n=%d" % numpy_size, "numpy-params", numpy_size,
-               _workloads.numpy_estimators(numpy_size), _workloads.numpy_estimators(2))
+               workloads.numpy_estimators(numpy_size), workloads.numpy_estimators(2))
 
 
 class _Implementation:
@@ -295,7 +296,7 @@ class _Implementation:
 
 
 def _make_floor(obj):
-    calls = _workloads.constructor_calls(obj)
+    calls = workloads.constructor_calls(obj)
 
     def floor():
         return [cls(**kwargs) for cls, kwargs in calls]
@@ -305,8 +306,8 @@ def _make_floor(obj):
 
 def _make_exact_floor(obj):
     """The floor plus the own ``__deepcopy__`` calls; None where there are none."""
-    calls = _workloads.constructor_calls(obj)
-    copies = _workloads.own_deepcopies(obj)
+    calls = workloads.constructor_calls(obj)
+    copies = workloads.own_deepcopies(obj)
     if not copies:
         return None
 
@@ -320,7 +321,7 @@ def _make_exact_floor(obj):
 def _implementations():
     upstream = sklearn.base.clone
     py_clone = _clone_py.clone
-    from . import _clone_c  # a missing extension must fail the run, not skip
+    from .. import _clone_c  # a missing extension must fail the run, not skip
 
     c_clone = _clone_c.clone
     return [
@@ -350,18 +351,18 @@ def _signature(obj):
 
 # -- measuring ---------------------------------------------------------------
 # The timing itself (samples, interleaving, medians, peak memory) is
-# _timing.py's, shared with the asv suite; what follows chooses the numbers
+# timing.py's, shared with the asv suite; what follows chooses the numbers
 # and repeats per workload, checks results against upstream's, and reports.
 
 
 class _Progress:
     def __init__(self, stream):
         self.stream = stream
-        self.start = _timing.clock()
+        self.start = timing.clock()
 
     def __call__(self, message):
         if self.stream is not None:
-            elapsed = _timing.clock() - self.start
+            elapsed = timing.clock() - self.start
             print("[%6.1fs] %s" % (elapsed, message), file=self.stream, flush=True)
 
 
@@ -401,7 +402,7 @@ def _calibrate(implementations, label, obj, warm_obj, sample_time, failures, say
         try:
             with impl:
                 result = fn()  # warm-up: caches filled as in any search
-                seconds = _timing.one_call(fn)
+                seconds = timing.one_call(fn)
         except Exception as exc:
             failures.setdefault(impl.name, {})[label] = "%s: %s" % (type(exc).__name__, exc)
             say("ERROR: %s failed on %s: %s: %s" % (impl.name, label, type(exc).__name__, exc))
@@ -409,7 +410,7 @@ def _calibrate(implementations, label, obj, warm_obj, sample_time, failures, say
         found.live.append(impl)
         warm_fn = impl.make(warm_obj) or fn
         with impl:
-            warm_cost = _timing.one_call(warm_fn)
+            warm_cost = timing.one_call(warm_fn)
         if impl.name == "upstream":
             expected = _signature(result)
             found.matches[impl.name] = True
@@ -422,7 +423,7 @@ def _calibrate(implementations, label, obj, warm_obj, sample_time, failures, say
         del result
         found.fns[impl.name] = fn
         found.warm_fns[impl.name] = warm_fn
-        number = _timing.calls_per_sample(seconds, sample_time)
+        number = timing.calls_per_sample(seconds, sample_time)
         found.numbers[impl.name] = number
         found.estimates[impl.name] = max(seconds * number, sample_time) + warm_cost
     return found
@@ -434,13 +435,13 @@ def _round_time(found):
     The per-sample overheads (a collection, enable/disable for the reference)
     count too.
     """
-    start = _timing.clock()
+    start = timing.clock()
     gc.collect()
-    gc_cost = _timing.clock() - start
-    start = _timing.clock()
+    gc_cost = timing.clock() - start
+    start = timing.clock()
     with sklearn_slep017.enabled("reference"):
         pass
-    toggle_cost = _timing.clock() - start
+    toggle_cost = timing.clock() - start
     return sum(found.estimates.values()) + len(found.live) * gc_cost + toggle_cost
 
 
@@ -456,15 +457,15 @@ def _sample_workload(found, label, n_repeats, repeats, budget, say):
     when ``repeats`` was not given, past twice the budget the loop stops at
     the end of a round (never before 5 rounds).
     """
-    deadline = _timing.clock() + 2 * budget
+    deadline = timing.clock() + 2 * budget
 
     def stop(r):
-        if repeats is None and r >= MIN_REPEATS and _timing.clock() > deadline:
+        if repeats is None and r >= MIN_REPEATS and timing.clock() > deadline:
             say("%s: over twice the budget, stopping after %d repeats" % (label, r))
             return True
         return False
 
-    return _timing.interleaved_samples(
+    return timing.interleaved_samples(
         {impl.name: found.fns[impl.name] for impl in found.live},
         found.numbers,
         n_repeats,
@@ -481,7 +482,7 @@ def _peaks(found):
     try:
         for impl in found.live:
             with impl:
-                peaks[impl.name] = _timing.peak_memory(found.fns[impl.name])
+                peaks[impl.name] = timing.peak_memory(found.fns[impl.name])
     finally:
         tracemalloc.stop()
     return peaks
@@ -537,7 +538,7 @@ def _bench_workload(implementations, names, workload, options, failures, say):
     """Calibrate, sample and measure one workload: ``(entries, repeats used)``."""
     label, kind, size, obj, warm_obj = workload
     repeats, budget, sample_time = options
-    nodes = _workloads.count_nodes(obj)
+    nodes = workloads.count_nodes(obj)
     say("%s (%d nodes): calibrating" % (label, nodes))
     found = _calibrate(implementations, label, obj, warm_obj, sample_time, failures, say)
     round_time = _round_time(found)
@@ -570,7 +571,7 @@ def _settings(sizes, repeats, repeats_used, budget, sample_time, started):
         ),
         interleaving="round-robin within each repeat, starting implementation rotated",
         peak_memory="tracemalloc peak during one call, result included, separate pass",
-        elapsed_s=_timing.clock() - started,
+        elapsed_s=timing.clock() - started,
     )
 
 
@@ -657,7 +658,7 @@ def run_benchmark(
             )
             entries.extend(found_entries)
             del workload, found_entries
-            elapsed = _timing.clock() - say.start
+            elapsed = timing.clock() - say.start
             if done < total:
                 say("%d/%d workloads done in %s; about %s left (estimated total %s)"
                     % (done, total, fmt_time(elapsed),
@@ -711,7 +712,7 @@ def _machine_info():
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = None
-    from . import _clone
+    from .. import _clone
 
     return dict(
         python=platform.python_version(),

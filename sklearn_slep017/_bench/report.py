@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """What ``python -m sklearn_slep017 bench`` writes: the Markdown table, the
-plot and the JSON record of a run of :mod:`sklearn_slep017._bench`."""
+plot and the JSON record of a run of :mod:`sklearn_slep017._bench.harness`."""
 
 import json
 import sys
@@ -29,7 +29,7 @@ def format_markdown(results, notes=True):
     Parameters
     ----------
     results : dict
-        As returned by :func:`sklearn_slep017._bench.run_benchmark`.
+        As returned by :func:`sklearn_slep017._bench.harness.run_benchmark`.
     notes : bool, default=True
         Precede the table with the machine, the versions and what each
         implementation is.
@@ -118,7 +118,7 @@ def plot(results, path):
     Parameters
     ----------
     results : dict
-        As returned by :func:`sklearn_slep017._bench.run_benchmark`.
+        As returned by :func:`sklearn_slep017._bench.harness.run_benchmark`.
     path : str or path-like
         Where to save the PNG.
     """
@@ -230,7 +230,7 @@ def write_results(results, output):
     Parameters
     ----------
     results : dict
-        As returned by :func:`sklearn_slep017._bench.run_benchmark`.
+        As returned by :func:`sklearn_slep017._bench.harness.run_benchmark`.
     output : str or path-like
         The directory, created if missing.
 

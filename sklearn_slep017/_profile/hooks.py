@@ -13,7 +13,8 @@ import gc
 import sys
 import threading
 
-from . import _switch, _timing, _workloads
+from .. import _switch
+from .._bench import timing, workloads
 
 # Joblib backends whose tasks run in other processes: clones made there are
 # not seen by the wrapper of this process.
@@ -34,7 +35,7 @@ def summarised(parallel):
 
 def _count_nodes(estimator):
     try:
-        return _workloads.count_nodes(estimator)
+        return workloads.count_nodes(estimator)
     except Exception:  # a get_params that raises: the clone raised too
         return 0
 
@@ -65,7 +66,7 @@ class _Wrapper:
         could not replace (a reference held outside any module).
         """
         original = self.original if original is None else original
-        local, clock = self.local, _timing.clock
+        local, clock = self.local, timing.clock
 
         def clone(estimator, *args, **kwargs):
             if getattr(local, "depth", 0):
@@ -88,11 +89,11 @@ class _Wrapper:
         return clone
 
     def _done(self, estimator, seconds):
-        start = _timing.clock()
+        start = timing.clock()
         nodes = self.local.nodes + (1 if _is_node(estimator) else 0)
         if not self.recursion_seen:
             nodes = _count_nodes(estimator)
-        self.result._record(estimator, seconds, nodes, _timing.clock() - start)
+        self.result._record(estimator, seconds, nodes, timing.clock() - start)
 
 
 def _namespaces_holding(obj):

@@ -59,7 +59,7 @@ def nested_pipeline(width=100):
 
     Examples
     --------
-    >>> from sklearn_slep017._workloads import nested_pipeline, count_nodes
+    >>> from sklearn_slep017._bench.workloads import nested_pipeline, count_nodes
     >>> count_nodes(nested_pipeline(10)) > 50
     True
     """
@@ -102,7 +102,7 @@ def numpy_search(n_values=50):
 
     Examples
     --------
-    >>> from sklearn_slep017._workloads import numpy_search
+    >>> from sklearn_slep017._bench.workloads import numpy_search
     >>> type(numpy_search(5).param_grid["clf__C"][0]).__name__
     'float64'
     """
@@ -132,7 +132,7 @@ def numpy_estimators(n=1000):
 
     Examples
     --------
-    >>> from sklearn_slep017._workloads import numpy_estimators
+    >>> from sklearn_slep017._bench.workloads import numpy_estimators
     >>> type(numpy_estimators(2)[1].C).__name__
     'float64'
     """

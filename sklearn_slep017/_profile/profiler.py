@@ -6,7 +6,7 @@ or ours after :func:`sklearn_slep017.enable`) is wrapped, in every module
 holding it, by a timer that counts outermost calls only, with the estimator
 nodes each one cloned. A reservoir sample of the very trees cloned is kept;
 on leaving the block they are cloned again, upstream's clone and the
-compiled one side by side (``_timing.py``, the bench harness), and the ratio
+compiled one side by side (``timing.py``, the bench harness), and the ratio
 scales the measured clone time to what each implementation would have
 taken. Joblib's ``Parallel`` calls are recorded too: what ran in worker
 processes is not seen, and the report says so.
@@ -17,7 +17,9 @@ import logging
 import random
 import threading
 
-from . import _names, _profile_estimate, _profile_hooks, _switch, _timing
+from .. import _names, _switch
+from .._bench import timing
+from . import hooks, savings
 
 __all__ = ["CloneProfile", "profile"]
 
@@ -158,7 +160,7 @@ class CloneProfile:
             sklearn_clone=self.sklearn_clone,
             route=self.route,
             estimate=self.estimate,
-            parallel=_profile_hooks.summarised(self.parallel),
+            parallel=hooks.summarised(self.parallel),
             worker_state=self.worker_state,
         )
 
@@ -388,15 +390,15 @@ def profile(*, sample=DEFAULT_SAMPLE, estimate=True, budget=DEFAULT_BUDGET):
     result = CloneProfile(sample_size=sample)
     result.route = _switch._record["route"]
     result.worker_state = _switch._workers_state() if _switch.is_enabled() else None
-    start = _timing.clock()
+    start = timing.clock()
     try:
-        with _profile_hooks.parallel_recorded(result), _profile_hooks.clone_wrapped(result):
+        with hooks.parallel_recorded(result), hooks.clone_wrapped(result):
             yield result
     finally:
-        result.wall_seconds = _timing.clock() - start - result.overhead_seconds
+        result.wall_seconds = timing.clock() - start - result.overhead_seconds
         if estimate:
             try:
-                result.estimate = _profile_estimate.estimate(result, budget)
+                result.estimate = savings.estimate(result, budget)
             except Exception as exc:  # never hide the block's own outcome
                 result.estimate = {"error": "%s: %s" % (type(exc).__name__, exc)}
         result._sample = []

@@ -367,7 +367,7 @@ def make_floor(objects):
     floor, constructors : callable
         Zero-argument callables: the floor, and the constructors alone.
     """
-    from . import _clone_c
+    from .. import _clone_c
 
     steps = []
     ctors = []
@@ -409,7 +409,7 @@ def contenders(objects):
     contenders : dict
         ``CONTENDERS`` -> callable cloning (or building) every object.
     """
-    from . import _clone_c
+    from .. import _clone_c
 
     upstream = sklearn.base.clone
     compiled = _clone_c.clone
@@ -458,7 +458,7 @@ def run_families(repeats=15, sample_time=5e-3, families=FAMILIES, progress=None,
         each ``get_params`` path of the compiled clone) and per contender
         ``median`` / ``min`` / ``max`` seconds per object.
     """
-    from . import _clone_c
+    from .. import _clone_c
 
     out = {"families": [], "skipped": {}, "repeats": repeats}
     with warnings.catch_warnings():
@@ -470,7 +470,7 @@ def run_families(repeats=15, sample_time=5e-3, families=FAMILIES, progress=None,
 
 
 def _run_families(out, repeats, sample_time, families, progress, size):
-    from . import _clone_c
+    from .. import _clone_c
 
     for family in families:
         try:
