@@ -29,6 +29,11 @@ from messages.
 
 Only the world's own classes are ever mutated: never ``BaseEstimator`` nor
 any class of scikit-learn, so that runs stay independent.
+
+Why one module of over a thousand lines: the decoder and the world builder
+must read the same bytes the same way in the fuzzer and in the corpus
+replay; split, a change to one grammar rule would have to be made in step
+in several files, and a saved corpus would silently mean other cases.
 """
 
 import collections
