@@ -204,6 +204,7 @@ def checker(orig):
 stop = threading.Event()
 lock = threading.Lock()
 stats = {"clones": 0, "allowed_errors": 0, "list_clones": 0, "dict_clones": 0,
+         "dict_races": 0,
          "mutations": 0, "classes_made": 0, "skbase_classes": 0, "cache_clears": 0,
          "stack_threads": 0, "deep_clones": 0}
 failures = []
@@ -226,6 +227,8 @@ def clone_and_check(obj, check, key="clones", **kwargs):
     except Exception as exc:
         if (type(exc).__name__, str(exc)) in ALLOWED_ERRORS:
             bump("allowed_errors")
+            if key == "dict_clones":
+                bump("dict_races")
             return
         fail("clone raised %s: %s" % (type(exc).__name__, exc))
         return
@@ -423,7 +426,12 @@ def test_free_threaded_clones_of_shared_objects(impl_name):
     stats = result["stats"]
     # Every kind of thread really ran, interleaved with the others.
     assert stats["clones"] > 100, stats
-    assert stats["list_clones"] > 20 and stats["dict_clones"] > 20, stats
+    # A clone of the shared dict may lose nearly every race with its mutator
+    # (upstream's own RuntimeError; the reference's slower walk most often):
+    # attempts show the thread ran. The holders' clones, which hold the
+    # dict, are checked among "clones".
+    assert stats["list_clones"] > 20, stats
+    assert stats["dict_clones"] + stats["dict_races"] > 20, stats
     assert stats["mutations"] > 100 and stats["cache_clears"] > 10, stats
     assert stats["classes_made"] > 10 and stats["stack_threads"] > 2, stats
     assert stats["deep_clones"] > 2, stats
