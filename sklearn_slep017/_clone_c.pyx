@@ -44,8 +44,8 @@ import threading
 import types
 import weakref
 
-from cpython.object cimport PyObject
-from cpython.ref cimport Py_DECREF
+from cpython.object cimport PyObject, Py_TYPE
+from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF
 
 from . import _clone_kernel, _clone_py, _compat, _families
 from ._diagnostics import (
@@ -603,15 +603,25 @@ cdef object _deepcopy_fixed_leaf(object x, object t, object copier):
 # Below ``soft`` the recursion hands the subtree to the reference (whose
 # Python-to-Python calls use no C stack from CPython 3.11); below ``hard``
 # there is not even room for that, and RecursionError is raised.
+# Classes whose facts one call keeps at hand (a power of two).
+cdef enum:
+    _SEEN = 8
+
 cdef struct _Guard:
     char* soft
     char* hard
+    # The facts last used for a few classes during this call (strong
+    # references to the facts, released by _guard_release; the class is
+    # only compared by address: a dead class's facts are invalid, _Forget).
+    void* seen_type[_SEEN]
+    PyObject* seen_facts[_SEEN]
 
 # C levels per entry before the reference takes over: CPython 3.12+ counts C
 # recursion against a fixed limit of its own (Py_C_RECURSION_LIMIT), which a
 # deep tree must not exhaust.
 cdef enum:
     _MAX_DEPTH = 200
+
 
 # Where the platform cannot tell the stack's bounds: budgets from the entry.
 cdef enum:
@@ -633,6 +643,10 @@ cdef int _guard_init(_Guard* g) except -1:
     cdef char* low = NULL
     cdef char* high = NULL
     cdef size_t margin
+    cdef int i
+    for i in range(_SEEN):
+        g.seen_type[i] = NULL
+        g.seen_facts[i] = NULL
     bounds = getattr(_STACK, "bounds", None)
     if bounds is not None:
         low = <char*>PyLong_AsVoidPtr((<tuple>bounds)[0])
@@ -654,6 +668,16 @@ cdef int _guard_init(_Guard* g) except -1:
     if here < g.hard:
         raise RecursionError("maximum recursion depth exceeded while cloning")
     return 0
+
+
+cdef void _guard_release(_Guard* g) noexcept:
+    cdef int i
+    cdef PyObject* facts
+    for i in range(_SEEN):
+        facts = g.seen_facts[i]
+        g.seen_facts[i] = NULL
+        g.seen_type[i] = NULL
+        Py_XDECREF(facts)
 
 
 cdef inline bint _too_deep(_Guard* g, int depth) except -1:
@@ -762,13 +786,14 @@ cdef frozenset _GLOBAL_NAMES = frozenset(_BUILTINS)
 
 cdef class _Facts:
     """What the clone may assume about one class, while CPython says so."""
-    cdef int valid                  # 3.12+: cleared by the watcher
+    cdef int valid                  # cleared by the watcher (3.12+) or at death
     cdef unsigned int tag           # 3.11: the class's version tag
     cdef unsigned int meta_tag      # 3.11: the metaclass's (0: immutable)
     cdef object meta                # type(class) when taken
     cdef object tref                # weak reference to the class
     cdef bint usable                # False: instances take the general path
     cdef tuple names                # parameter names, the shared cache's tuple
+    cdef dict template              # dict.fromkeys(names): copied per keyword dict
     cdef object init_ref            # weak reference to __init__ (None: object's)
     cdef object init_code
     cdef tuple codes                # (function, code, ...): recognised by identity
@@ -851,6 +876,9 @@ cdef class _Forget:
     cdef _Facts facts
 
     def __call__(self, ref):
+        # A class born at the same address must not find these facts valid
+        # where a call keeps them at hand (_facts_of).
+        clone_flag_store(&self.facts.valid, 0)
         if _FACTS.get(self.key) is self.facts:
             _FACTS.pop(self.key, None)
         _DEPENDENTS.pop(self.key, None)
@@ -920,12 +948,34 @@ cdef bint _globals_hold(tuple t) except -1:
     return True
 
 
-cdef object _facts_of(object t):
+cdef object _facts_of(object t, _Guard* g):
     """The facts of class ``t`` that hold now, or None."""
     cdef PyObject* found = NULL
+    cdef PyObject* previous
     cdef _Facts facts
+    cdef size_t slot
     if CLONE_FACTS_MODE == 0 or (CLONE_FACTS_MODE == 2 and _WATCHER < 0):
         return None
+    # Seen earlier in this call: valid facts taken on a class at this address
+    # are this class's (a dead class's were invalidated by _Forget).
+    slot = (<size_t><void*>t >> 6) & (_SEEN - 1)
+    if g.seen_type[slot] == <void*>t:
+        facts = <_Facts>g.seen_facts[slot]
+        if clone_flag_load(&facts.valid) and _type_facts_hold(facts, t):
+            return facts
+    result = _facts_of_class(t)
+    if result is not None:
+        previous = g.seen_facts[slot]
+        Py_INCREF(result)
+        g.seen_facts[slot] = <PyObject*>result
+        g.seen_type[slot] = <void*>t
+        Py_XDECREF(previous)
+    return result
+
+
+cdef object _facts_of_class(object t):
+    cdef PyObject* found = NULL
+    cdef _Facts facts
     key = PyLong_FromVoidPtr(<void*>t)
     if clone_dict_get_ref(_FACTS, key, &found) == 1:
         facts = <_Facts>found
@@ -958,6 +1008,7 @@ cdef object _take_facts(object t, object key):
     facts = _Facts.__new__(_Facts)
     facts.meta = meta
     if CLONE_FACTS_MODE == 1:
+        facts.valid = 1  # until the class dies (_Forget)
         _getattr(t, _S_TAG_PROBE, None)
         facts.tag = clone_type_tag(t)
         facts.meta_tag = clone_type_tag(meta) if mutable_meta else 0
@@ -1011,6 +1062,7 @@ cdef int _fill_facts(_Facts facts, object t, object meta) except -1:
     cdef list cells = []
     facts.usable = False
     facts.names = ()
+    facts.template = {}
     facts.codes = facts.globals_read = facts.cells = facts.shadows = ()
     if not clone_is_plain_metaclass(meta):
         return 0
@@ -1105,6 +1157,7 @@ cdef int _fill_facts(_Facts facts, object t, object meta) except -1:
         if globals_read[i] is None:  # globals or builtins not plain dicts
             return 0
     facts.names = names
+    facts.template = dict.fromkeys(names)
     facts.codes = tuple(codes)
     facts.globals_read = tuple(globals_read)
     facts.cells = tuple(cells)
@@ -1184,6 +1237,7 @@ cdef object _clone_known(object estimator, object t, _Facts facts, _Guard* g, in
     cdef Py_ssize_t i, n
     cdef tuple names = facts.names
     cdef list values
+    cdef PyObject* vt
     if not facts.usable or not _guards_hold(facts):
         return _UNKNOWN
     attributes = PyObject_GenericGetDict(estimator, NULL)
@@ -1200,18 +1254,25 @@ cdef object _clone_known(object estimator, object t, _Facts facts, _Guard* g, in
     # From here on user code runs (the parameters' clones, the constructor):
     # every fact is checked again before it is used. The keyword dict is
     # filled as the values are cloned: nobody else can see it meanwhile.
-    new_object_params = {}
-    for i in range(n):
-        value = values[i]
-        vt = type(value)
-        if not (value is None or vt is int or vt is float or vt is str or vt is bool):
-            try:
+    cdef dict new_object_params = PyDict_Copy(facts.template)  # presized: no growth
+    i = 0
+    try:  # one handler for the loop: set up once per node, not per value
+        while i < n:
+            value = values[i]
+            # the class by address only: a reference held here would keep
+            # it alive through the constructor, which upstream does not
+            vt = <PyObject*>Py_TYPE(value)
+            if not (
+                value is None or vt == <PyObject*>int or vt == <PyObject*>float
+                or vt == <PyObject*>str or vt == <PyObject*>bool
+            ):
                 value = _clone(value, False, g, depth)
-            except Exception as exc:
-                annotate_parameter(exc, estimator, names[i])
-                raise
-            values[i] = value
-        new_object_params[names[i]] = value
+                values[i] = value
+            new_object_params[names[i]] = value
+            i += 1
+    except Exception as exc:
+        annotate_parameter(exc, estimator, names[i])
+        raise
     new_object = PyObject_Call(t, _EMPTY, new_object_params)
     if (
         type(estimator) is t
@@ -1325,7 +1386,11 @@ cdef object _clone_container(object estimator, object t, bint safe, _Guard* g, i
 cdef object _clone(object estimator, bint safe, _Guard* g, int depth):
     """``clone(estimator, safe=safe)``."""
     cdef object t = type(estimator)
-    if not safe:
+    cdef bint container = (
+        t is list or t is tuple or (t is dict and _CLONES_DICT) or t is set or t is frozenset
+    )
+    # A container is neither atomic nor a fixed leaf: not looked up as one.
+    if not safe and not container:
         if _is_atomic(estimator, t):
             return estimator
         copier = _fixed_leaf(t)
@@ -1339,9 +1404,9 @@ cdef object _clone(object estimator, bint safe, _Guard* g, int depth):
         return _py_clone(estimator, safe=safe)
     _enter()
     try:
-        if (t is dict and _CLONES_DICT) or t is list or t is tuple or t is set or t is frozenset:
+        if container:
             return _clone_container(estimator, t, safe, g, depth + 1)
-        facts = _facts_of(t)
+        facts = _facts_of(t, g)
         if facts is not None:
             result = _clone_known(estimator, t, <_Facts>facts, g, depth + 1)
             if result is not _UNKNOWN:
@@ -1370,7 +1435,7 @@ cdef object _clone_parametrized(object estimator, bint safe, _Guard* g, int dept
     if type(t) is not _type and PySequence_Contains(_CONTAINER_TYPES, t):
         return _clone_container(estimator, t, safe, g, depth)
     if try_facts:
-        facts = _facts_of(t)
+        facts = _facts_of(t, g)
         if facts is not None:
             result = _clone_known(estimator, t, <_Facts>facts, g, depth)
             if result is not _UNKNOWN:
@@ -1494,7 +1559,10 @@ cdef object _finish(object estimator, object new_object, object shallow, object 
 def clone(estimator, *, safe=True):
     cdef _Guard g
     _guard_init(&g)
-    return _clone(estimator, safe, &g, 0)
+    try:
+        return _clone(estimator, safe, &g, 0)
+    finally:
+        _guard_release(&g)
 
 
 def clone_parametrized(estimator, *, safe=True):
@@ -1507,6 +1575,7 @@ def clone_parametrized(estimator, *, safe=True):
         return _clone_parametrized(estimator, safe, &g, 0)
     finally:
         Py_LeaveRecursiveCall()
+        _guard_release(&g)
 
 
 def sklearn_clone(self):
@@ -1519,6 +1588,7 @@ def sklearn_clone(self):
         return _clone_parametrized(self, True, &g, 0)
     finally:
         Py_LeaveRecursiveCall()
+        _guard_release(&g)
 
 
 # Same documentation as the reference: one text to keep.

@@ -1740,6 +1740,7 @@ CASES["facts_invalidated"] = r"""
 # unchanged: every way such a fact can go stale, between clones and during
 # one, through what no type notification covers (function code, globals,
 # closure cells, instance dicts) as well as what it does.
+import gc
 import sklearn.base
 import sklearn.pipeline
 import sklearn.utils.metaestimators
@@ -2050,6 +2051,56 @@ def constructor_changes_its_class():
 
     f = F(a="change")
     return [clone(F(a=0)), clone(f), clone(f)]
+
+
+def init_a_b(self, a=1, b=2):
+    self.a = a
+    self.b = b
+
+
+def classes_at_one_address(old_id, tries=500):
+    # Make classes until one is born at ``old_id`` (a freed class's memory
+    # is what the next class of its size usually gets); the last one made.
+    for _ in range(tries):
+        class New(BaseEstimator):  # Old's __init__, its own clone
+            __init__ = init_a_b
+
+            def __sklearn_clone__(self):
+                return ["New's own clone", self.a]
+        if id(New) == old_id:
+            break
+    return New
+
+
+@scenario
+def class_dies_and_another_is_born_at_its_address():
+    # What one clone call keeps at hand about a class must not serve
+    # another class born at its address later in the same call.
+    def make_old():
+        class Old(BaseEstimator):
+            __init__ = init_a_b
+        return Old
+
+    class Other(BaseEstimator):
+        def __init__(self, a=1, b=2):
+            self.a = a
+            self.b = b
+
+    class Parent(BaseEstimator):
+        def __init__(self, child=None):
+            self.child = child
+            if type(child).__name__ == "Old":
+                # Old's last two instances (the original and its clone)
+                # leave it, and it dies
+                old_id = id(type(child))
+                items[0].child.__class__ = Other
+                child.__class__ = Other
+                gc.collect()
+                items[1] = classes_at_one_address(old_id)(a=["new"])
+
+    items = [Parent(), None]
+    items[0].child = make_old()(a=1)
+    return clone(items)
 """
 
 CASES["default_clone_code_replaced"] = r"""
