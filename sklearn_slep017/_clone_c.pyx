@@ -600,13 +600,14 @@ cdef object _deepcopy_fixed_leaf(object x, object t, object copier):
 # ---------------------------------------------------------------------------
 # The stack guard: no fixed budget, no C-level state.
 
-# Below ``soft`` the recursion hands the subtree to the reference (whose
-# Python-to-Python calls use no C stack from CPython 3.11); below ``hard``
-# there is not even room for that, and RecursionError is raised.
 # Classes whose facts one call keeps at hand (a power of two).
 cdef enum:
     _SEEN = 8
 
+
+# Below ``soft`` the recursion hands the subtree to the reference (whose
+# Python-to-Python calls use no C stack from CPython 3.11); below ``hard``
+# there is not even room for that, and RecursionError is raised.
 cdef struct _Guard:
     char* soft
     char* hard
@@ -621,7 +622,6 @@ cdef struct _Guard:
 # deep tree must not exhaust.
 cdef enum:
     _MAX_DEPTH = 200
-
 
 # Where the platform cannot tell the stack's bounds: budgets from the entry.
 cdef enum:
